@@ -1,0 +1,1 @@
+"""casualty-etl: casualty facts from news text."""

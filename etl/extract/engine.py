@@ -1,0 +1,195 @@
+"""The count engine: attach counted noun phrases to outcome words by grammatical frame.
+
+Frames (see lexicon/outcomes.yaml): subject ("Four civilians were killed"), object
+("killing two soldiers"), noun ("12 deaths"), toll ("the death toll rose to 40"), plus
+coordination ("two soldiers and three militants") and sub-counts ("including two students").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from etl.extract.counts import Mention, mention_from_match
+from etl.extract.lexicon import load
+from etl.extract.patterns import compiled
+from etl.facts import Count, Fact
+
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_DETS_ONLY = None
+
+
+@dataclass
+class Attachment:
+    outcome: str
+    rule: str
+    trig_start: int
+    trig_end: int
+    anchor: str = "incremental"
+
+
+def _dets_only():
+    global _DETS_ONLY
+    if _DETS_ONLY is None:
+        from etl.extract.lexicon import alternation
+        dets = alternation(load().grammar["determiners"])
+        _DETS_ONLY = regex.compile(rf"\s*(?:(?:{dets})\s+)*", regex.IGNORECASE)
+    return _DETS_ONLY
+
+
+def _is_noise(sent: str, mt: Mention) -> bool:
+    """Guards: ages, dates, years, units and negated figures are not casualty counts."""
+    p = compiled()
+    before = sent[max(0, mt.start - 40):mt.start]
+    after = sent[mt.end:mt.end + 20]
+    if p.age_before.search(before):
+        return True
+    if regex.search(r"\bno\s+\Z|\bnone\s+of\s+\Z", before, regex.IGNORECASE):
+        return True
+    if mt.bare:
+        figure = sent[mt.start:mt.end]
+        if _YEAR.fullmatch(figure.strip()):
+            return True
+        if p.month_near.search(before) or regex.match(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", after, regex.I):
+            return True
+        if p.unit_after.match(after):
+            return True
+    elif regex.match(r"\s*-?\s*years?[\s-]+old|-year", after, regex.I):
+        return True
+    return False
+
+
+def _negated(sent: str, pos: int) -> bool:
+    """A negation or modal among the few words before ``pos`` (same clause)."""
+    window = sent[max(0, pos - 45):pos]
+    window = regex.split(r"[,;:]|\band\b|\bbut\b", window)[-1]
+    return bool(compiled().negation_before.search(window))
+
+
+def _active_object(sent: str, pos: int, lex) -> bool:
+    """True when an object follows ``pos`` (so a trigger there is an active verb)."""
+    return bool(regex.match(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
+                            r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
+                            r"civilians|soldiers|people|policemen|villagers)", sent[pos:], regex.I))
+
+
+def sentence_facts(sent: str, offset: int) -> list[Fact]:
+    """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start)."""
+    p = compiled()
+    lex = load()
+    if not p.trigger_any.search(sent):
+        return []
+    mentions = []
+    for m in p.np.finditer(sent):
+        mt = mention_from_match(m)
+        if mt is not None and not _is_noise(sent, mt):
+            mentions.append(mt)
+    attached: dict[int, Attachment] = {}
+
+    dets = _dets_only()
+    for tm in p.active.finditer(sent):
+        if _negated(sent, tm.start()):
+            continue
+        det_end = dets.match(sent, tm.end("trig")).end()
+        for i, mt in enumerate(mentions):
+            if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
+                if i not in attached:
+                    outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
+                    attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"))
+                break
+
+    for i, mt in enumerate(mentions):
+        if i in attached:
+            continue
+        tail = p.subject_tail.match(sent, mt.end)
+        if not tail:
+            continue
+        trig = tail.group("trig")
+        outcome = lex.outcome_of(lex.subject_triggers, trig)
+        norm = " ".join(trig.lower().split())
+        if not tail.group("aux").strip() and norm in lex.active_triggers and _active_object(sent, tail.end(), lex):
+            continue
+        if mt.singular and not tail.group("aux").strip() and norm in ("dead",):
+            continue
+        attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"))
+
+    for tm in p.toll.finditer(sent):
+        for i, mt in enumerate(mentions):
+            if mt.start == tm.end() or (tm.end() <= mt.start <= tm.end() + 12 and
+                                        regex.fullmatch(r"\s*(?:at\s+least|about|around|nearly|some|more\s+than)?\s*",
+                                                        sent[tm.end():mt.start], regex.I)):
+                outcome = lex.outcome_of(lex.toll_triggers, tm.group("trig"))
+                attached[i] = Attachment(outcome, f"toll:{outcome}", tm.start("trig"), tm.end(), "cumulative")
+                break
+
+    for i, mt in enumerate(mentions):
+        if i in attached or not mt.bare:
+            continue
+        nm = p.noun_after.match(sent, mt.end)
+        if nm:
+            outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
+            attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
+
+    _coordinate(sent, mentions, attached)
+    return _to_facts(sent, offset, mentions, attached)
+
+
+def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """Give unattached members of "A and B" chains the outcome of their attached neighbour."""
+    p = compiled()
+    chains, chain = [], [0] if mentions else []
+    for i in range(1, len(mentions)):
+        if p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare:
+            chain.append(i)
+        else:
+            chains.append(chain)
+            chain = [i]
+    if chain:
+        chains.append(chain)
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        for pos, i in enumerate(chain):
+            if i in attached:
+                continue
+            later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
+            earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached and not attached[j].rule.startswith("subject")), None)
+            source = later or earlier
+            if source:
+                attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start, mentions[i].start, source.anchor)
+
+
+def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
+    p = compiled()
+    facts: list[Fact] = []
+    last_by_outcome: dict[str, Fact] = {}
+    for i, mt in enumerate(mentions):
+        att = attached.get(i)
+        if att is None:
+            continue
+        if att.trig_end > att.trig_start and att.trig_start > mt.start and _negated(sent, mt.start):
+            continue
+        start = min(mt.start, att.trig_start) if att.trig_end > att.trig_start else mt.start
+        end = max(mt.end, att.trig_end)
+        if att.rule.startswith("subject") or att.rule.startswith("noun"):
+            start = mt.start
+        fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
+                    quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
+                    count_anchor=att.anchor)
+        before = sent[:mt.start]
+        parent = last_by_outcome.get(att.outcome)
+        if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)):
+            fact.extras["part_of"] = parent
+            fact.fact_class = "part"
+            fact.class_reason = "sub-count of an earlier figure in the sentence"
+        elif mt.backref:
+            fact.extras["backref"] = True
+        if fact.fact_class != "part":
+            last_by_outcome[att.outcome] = fact
+        facts.append(fact)
+    return facts
+
+
+def _inside_parens(sent: str, pos: int, parent: Fact) -> bool:
+    opening = sent.rfind("(", 0, pos)
+    return opening != -1 and sent.find(")", opening) > pos and ")" not in sent[opening:pos]

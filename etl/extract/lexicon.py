@@ -1,0 +1,142 @@
+"""Load the lexicon YAML files once, validate them, and compile the named regex fragments.
+
+Errors name the file, the rule and the field, so a broken data file fails loudly at import.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+import regex
+import yaml
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names file, rule and field."""
+
+
+def read_yaml(name: str):
+    """Parse one file of ``etl/lexicon`` and return its data."""
+    path = resources.files("etl") / "lexicon" / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{name}: not valid YAML: {exc}") from exc
+
+
+def alternation(phrases) -> str:
+    """Regex alternation of literal phrases, longest first, spaces matching any whitespace.
+
+    >>> alternation(["shot", "shot dead"])
+    'shot\\\\s+dead|shot'
+    """
+    unique = sorted({p.strip() for p in phrases if p and p.strip()}, key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in unique)
+
+
+def _require(name: str, rule: dict, key: str, kind):
+    value = rule.get(key)
+    if not isinstance(value, kind):
+        raise LexiconError(f"{name}: rule {rule.get('rule')!r}: field {key!r} must be {kind.__name__}")
+    return value
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass
+class Lexicon:
+    """Everything the count engine reads from data, in lookup-ready form."""
+
+    word_values: dict[str, int] = field(default_factory=dict)
+    scales: dict[str, int] = field(default_factory=dict)
+    vague: dict[str, tuple[int, str]] = field(default_factory=dict)  # phrase -> (value, rule)
+    qualifiers: dict[str, str] = field(default_factory=dict)          # phrase -> rule
+    qualifier_suffixes: dict[str, str] = field(default_factory=dict)
+    person_plural: dict[str, str] = field(default_factory=dict)       # noun -> category
+    person_singular: dict[str, str] = field(default_factory=dict)
+    category_parent: dict[str, str | None] = field(default_factory=dict)
+    subject_triggers: dict[str, str] = field(default_factory=dict)    # phrase -> outcome
+    active_triggers: dict[str, str] = field(default_factory=dict)
+    noun_triggers: dict[str, str] = field(default_factory=dict)
+    toll_triggers: dict[str, str] = field(default_factory=dict)
+    grammar: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[str, list[dict]] = field(default_factory=dict)        # file -> rules (for example tests)
+
+    def outcome_of(self, table: dict[str, str], phrase: str) -> str:
+        """Outcome for a matched trigger phrase (whitespace-normalised, case-insensitive)."""
+        return table[_norm(phrase)]
+
+
+def _load_numbers(lex: Lexicon) -> None:
+    data = read_yaml("numbers.yaml")
+    for key in ("units", "teens", "tens"):
+        if not isinstance(data.get(key), dict):
+            raise LexiconError(f"numbers.yaml: field {key!r} must be a mapping")
+        lex.word_values.update({k.lower(): int(v) for k, v in data[key].items()})
+    lex.scales = {k.lower(): int(v) for k, v in data["scales"].items()}
+    for rule in data["vague"]:
+        value = _require("numbers.yaml", rule, "value", int)
+        for phrase in _require("numbers.yaml", rule, "phrases", list):
+            lex.vague[_norm(phrase)] = (value, rule["rule"])
+    lex.rules["numbers.yaml"] = data["vague"]
+
+
+def _load_qualifiers(lex: Lexicon) -> None:
+    data = read_yaml("qualifiers.yaml")
+    for rule in data:
+        name = _require("qualifiers.yaml", rule, "rule", str)
+        sets = _require("qualifiers.yaml", rule, "sets", dict)
+        for key in ("low", "best", "high"):
+            if sets.get(key) not in ("n", "a", "b", None):
+                raise LexiconError(f"qualifiers.yaml: rule {name!r}: 'sets.{key}' must be n|a|b|null")
+        for phrase in _require("qualifiers.yaml", rule, "phrases", list):
+            lex.qualifiers[_norm(phrase)] = name
+        for phrase in rule.get("suffixes") or []:
+            lex.qualifier_suffixes[_norm(phrase)] = name
+    lex.rules["qualifiers.yaml"] = data
+
+
+def _load_victims(lex: Lexicon) -> None:
+    data = read_yaml("victims.yaml")
+    for rule in data:
+        name = _require("victims.yaml", rule, "rule", str)
+        lex.category_parent[name] = rule.get("parent")
+        for noun in _require("victims.yaml", rule, "plural", list):
+            lex.person_plural.setdefault(_norm(noun), name)
+        for noun in _require("victims.yaml", rule, "singular", list):
+            lex.person_singular.setdefault(_norm(noun), name)
+    for name, parent in lex.category_parent.items():
+        if parent is not None and parent not in lex.category_parent:
+            raise LexiconError(f"victims.yaml: rule {name!r}: parent {parent!r} is not a category")
+    lex.rules["victims.yaml"] = data
+
+
+def _load_outcomes(lex: Lexicon) -> None:
+    data = read_yaml("outcomes.yaml")
+    tables = {"subject": lex.subject_triggers, "active": lex.active_triggers,
+              "nouns": lex.noun_triggers, "toll": lex.toll_triggers}
+    for rule in data:
+        outcome = _require("outcomes.yaml", rule, "outcome", str)
+        for key, table in tables.items():
+            for phrase in _require("outcomes.yaml", rule, key, list):
+                table.setdefault(_norm(phrase), outcome)
+    lex.rules["outcomes.yaml"] = data
+
+
+@functools.cache
+def load() -> Lexicon:
+    """Load and validate every lexicon file (cached: once per process)."""
+    lex = Lexicon()
+    _load_numbers(lex)
+    _load_qualifiers(lex)
+    _load_victims(lex)
+    _load_outcomes(lex)
+    grammar = read_yaml("grammar.yaml")
+    for key, value in grammar.items():
+        if not isinstance(value, list):
+            raise LexiconError(f"grammar.yaml: field {key!r} must be a list")
+    lex.grammar = {k: [str(x) for x in v] for k, v in grammar.items()}
+    return lex

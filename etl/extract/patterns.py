@@ -1,0 +1,109 @@
+"""Compile the count engine's regexes once, from named fragments built out of the lexicon.
+
+Fragments: NUM (a number), COUNT (qualifier + number or range), PERSON (person noun),
+NP (a counted noun phrase), and one trigger alternation per frame.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from etl.extract.lexicon import alternation, load
+
+FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.UNICODE
+
+
+@dataclass(frozen=True)
+class Patterns:
+    np: regex.Pattern            # a counted noun phrase anywhere
+    np_at: regex.Pattern         # the same, anchored where matching starts (after determiners)
+    subject_tail: regex.Pattern  # what follows a subject NP: [gap] [aux] TRIGGER
+    active: regex.Pattern        # active trigger followed by a determiner slot
+    noun_after: regex.Pattern    # NOUN trigger right after a bare count: "12 deaths"
+    toll: regex.Pattern          # toll phrase + verb, count follows
+    conj: regex.Pattern          # coordination between two NPs
+    part_cue_before: regex.Pattern
+    perpetrator_self: regex.Pattern
+    trigger_any: regex.Pattern   # prefilter: does a sentence mention any outcome?
+    negation_before: regex.Pattern
+    unit_after: regex.Pattern
+    age_before: regex.Pattern
+    month_near: regex.Pattern
+
+
+def _words(words) -> str:
+    return alternation(words)
+
+
+@functools.cache
+def compiled() -> Patterns:
+    """Build and cache every pattern of the engine."""
+    lex = load()
+    g = lex.grammar
+    word_num = r"(?:" + _words(list(lex.word_values) ) + r")"
+    # "twenty-seven", "a hundred and five", "two dozen", "one thousand two hundred"
+    word_number = rf"""
+        (?:(?:a|one|{word_num})[\s-]+(?:hundred|thousand|million)(?:[\s-]+(?:and[\s-]+)?{word_num}(?:[\s-]+{word_num})?)?
+          |{word_num}[\s-]+dozen
+          |a\s+dozen
+          |(?:{_words([w for w in lex.word_values if lex.word_values[w] >= 20])})(?:[\s-]+{word_num})?
+          |{word_num})"""
+    digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d|:\d|\s*(?:%|per\s*cent|percent))"
+    vague = _words(lex.vague)
+    num = rf"(?:{digits}|{word_number}|{vague})"
+    quals = _words(p for p, rule in lex.qualifiers.items() if rule != "range")
+    suffixes = _words(lex.qualifier_suffixes)
+    count = rf"""
+        (?:(?P<qual>{quals})\s+)?
+        (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
+          |(?P<n1>{num})(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
+        (?:\s+(?P<qsuffix>{suffixes}))?"""
+    stops = _words(g["noun_phrase_stops"] + list(lex.subject_triggers) + list(lex.active_triggers))
+    adj = rf"(?!(?:{stops})\b)(?!(?:{num})\b)[\p{{L}}][\p{{L}}\p{{M}}'’.-]*"
+    plural = _words(lex.person_plural)
+    singular = _words(lex.person_singular)
+    backref = _words(g["back_reference"])
+    noun_part = rf"""
+        (?:\s+(?:of\s+)?(?:the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}}?)(?P<noun>{plural})\b
+          |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?)?"""
+    np_body = rf"""
+        (?:(?P<article>an?|one|a\s+single|the|another|a\s+further)\s+(?P<sadjs>(?:{adj}\s+){{0,2}}?)(?P<snoun>{singular})\b
+          |(?P<count>{count}){noun_part})"""
+    np = rf"(?<![\w,.-])(?:{np_body})(?![\w-])"
+    dets = _words(g["determiners"])
+    aux = _words(g["auxiliaries"])
+    subject = _words(lex.subject_triggers)
+    active = _words(lex.active_triggers)
+    gap = rf"""(?:\s*\([^()]{{0,120}}\)
+               |\s*,\s*(?:{_words(g['part_cues'])})\b[^,;.]{{0,100}},
+               |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
+               |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))
+               |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?)?"""
+    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)\s+(?P<trig>{subject})\b"""
+    nouns = _words(lex.noun_triggers)
+    toll = _words(lex.toll_triggers)
+    toll_verb = r"""(?:\s+(?:has|had|have|was|is|now|later|then|reportedly|officially|further|also))*
+                    \s+(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stood\s+at|stands\s+at
+                       |hit|was|is|of|at|to|went\s+up\s+to|risen\s+to|rose\s+to|climbed\s+to)(?:\s+to)?"""
+    return Patterns(
+        np=regex.compile(np, FLAGS),
+        np_at=regex.compile(rf"(?:(?:{dets})\s+)*(?:{np_body})(?![\w-])", FLAGS),
+        subject_tail=regex.compile(subject_tail, FLAGS),
+        active=regex.compile(rf"\b(?P<trig>{active})\b\s+", FLAGS),
+        noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
+        toll=regex.compile(rf"\b(?P<trig>{toll})\b{toll_verb}\s+", FLAGS),
+        conj=regex.compile(r"\A\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+along\s+with\s+|\s+plus\s+|\s*&\s*)\Z", FLAGS),
+        part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
+        perpetrator_self=regex.compile(
+            r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)
+                 |turned\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
+                 |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
+                 |killing\s+only\s+(?:himself|herself|themselves))\b""", FLAGS),
+        trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
+        negation_before=regex.compile(rf"\b(?:{_words(g['negations'])})\b", FLAGS),
+        unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
+        age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?\Z", FLAGS),
+        month_near=regex.compile(rf"\b(?:{_words(g['months'])})\.?\s*\Z", FLAGS),
+    )

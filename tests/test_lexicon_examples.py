@@ -1,0 +1,45 @@
+"""Duckling-style corpus tests: every example and counter-example of every lexicon rule runs."""
+from __future__ import annotations
+
+import pytest
+
+from etl.extract import extract
+from etl.extract.lexicon import load
+
+FILES = ("numbers.yaml", "qualifiers.yaml", "victims.yaml", "outcomes.yaml")
+
+
+def _examples():
+    lex = load()
+    for name in FILES:
+        for rule in lex.rules[name]:
+            for n, ex in enumerate(rule.get("examples") or []):
+                yield pytest.param(ex, id=f"{name}:{rule['rule']}:example{n}")
+
+
+def _counter_examples():
+    lex = load()
+    for name in FILES:
+        for rule in lex.rules[name]:
+            for n, text in enumerate(rule.get("counter_examples") or []):
+                yield pytest.param(text, id=f"{name}:{rule['rule']}:counter{n}")
+
+
+@pytest.mark.parametrize("example", list(_examples()))
+def test_example_yields_expected_facts(example):
+    facts = [f for f in extract(example["text"]) if f.fact_class != "part"]
+    got = [{k: getattr(f, k) for k in exp} for f, exp in zip(facts, example["facts"])]
+    expected = [dict(e) for e in example["facts"]]
+    assert len(facts) == len(expected), [(f.outcome, f.best, f.quote) for f in facts]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", list(_counter_examples()))
+def test_counter_example_yields_no_fact(text):
+    assert [(f.outcome, f.best, f.quote) for f in extract(text)] == []
+
+
+def test_every_rule_has_an_example():
+    lex = load()
+    missing = [f"{name}:{r['rule']}" for name in FILES for r in lex.rules[name] if not r.get("examples")]
+    assert missing == []
