@@ -9,11 +9,12 @@ from datetime import date, datetime
 class DocumentError(ValueError):
     """Bad input: the message names the document (file, line or URL) and what is wrong."""
 
-    def __init__(self, ref: str, reason: str, raw: str | None = None):
+    def __init__(self, ref: str, reason: str, raw: str | None = None, stage: str = "read"):
         super().__init__(f"{ref}: {reason}")
         self.ref = ref
         self.reason = reason
         self.raw = raw
+        self.stage = stage  # read | fetch | extract
 
 
 @dataclass
