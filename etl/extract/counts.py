@@ -20,6 +20,7 @@ class Mention:
     backref: bool             # "two of them": refers back to an earlier group
     bare: bool                # a figure without a noun ("16 killed")
     singular: bool            # "a boy", "the gunman"
+    kind: str = "count"       # count | unknown_noun | others | bareplural
 
 
 def _qualified(value: int, qualifier: str | None, vague: bool, lexeme: str | None) -> Count:
@@ -34,14 +35,40 @@ def _qualified(value: int, qualifier: str | None, vague: bool, lexeme: str | Non
     return Count(value, value, value, "exact", False, None)
 
 
+def _category(lex, noun: str | None) -> str | None:
+    if not noun:
+        return None
+    words = " ".join(noun.lower().split())
+    for table in (lex.person_plural, lex.person_singular):
+        if words in table:
+            return table[words]
+    last = words.split()[-1]
+    return lex.person_plural.get(last) or lex.person_singular.get(last)
+
+
 def mention_from_match(m) -> Mention | None:
-    """Build a Mention from a match of ``patterns.np``/``np_at``; None if the number does not parse."""
+    """Build a Mention from a match of ``patterns.np``; None if the number does not parse."""
     lex = load()
-    if m.group("snoun"):
-        noun = m.group("snoun")
-        category = lex.person_singular.get(" ".join(noun.lower().split()))
-        return Mention(m.start("article"), m.end("snoun"), Count(1, 1, 1), noun, category,
-                       False, False, True)
+    if m.group("snoun") or m.group("snoun2"):
+        key = "snoun" if m.group("snoun") else "snoun2"
+        noun = m.group(key)
+        start = m.start("article") if key == "snoun" else m.start("article2")
+        return Mention(start, m.end(key), Count(1, 1, 1), noun, _category(lex, noun), False, False, True)
+    if m.group("pronoun"):
+        return Mention(m.start("pronoun"), m.end("pronoun"), Count(1, 1, 1), None, None, False, False, True,
+                       kind="pronoun")
+    if m.group("unk1"):
+        return Mention(m.start("article3"), m.end("unk1"), Count(1, 1, 1), m.group("unk1"),
+                       _category(lex, m.group("unk1")), False, False, True, kind="unknown_singular")
+    if m.group("another"):
+        return Mention(m.start("another"), m.end("another"), Count(1, 1, 1), None, None, False, True, True)
+    if m.group("others"):
+        return Mention(m.start("others"), m.end("others"), Count(3, 3, 3, "vague", True, "others"),
+                       "others", "unknown", False, False, False, kind="others")
+    if m.group("bareplural"):
+        noun = m.group("bareplural")
+        return Mention(m.start("bareplural"), m.end("bareplural"), Count(2, 2, 2, "vague", True, noun),
+                       noun, _category(lex, noun), False, False, False, kind="bareplural")
     parsed = parse_number(m.group("n1"))
     if parsed is None:
         return None
@@ -56,8 +83,8 @@ def mention_from_match(m) -> Mention | None:
         high = parse_number(m.group("n2"))
         if high is not None and high[0] > value:
             count = Count(value, value, high[0], "range", vague, lexeme)
-    noun = m.group("noun")
-    category = lex.person_plural.get(" ".join(noun.lower().split())) if noun else None
-    end = max(m.end("count"), m.end("noun"), m.end("backref"))
-    return Mention(m.start("count"), end, count, noun, category,
-                   bool(m.group("backref")), noun is None and not m.group("backref"), False)
+    noun = m.group("noun") or m.group("unk")
+    end = max(m.end("count"), m.end("noun"), m.end("backref"), m.end("unk"))
+    bare = noun is None and not m.group("backref")
+    return Mention(m.start("count"), end, count, noun, _category(lex, noun), bool(m.group("backref")), bare,
+                   False, kind="unknown_noun" if m.group("unk") else "count")

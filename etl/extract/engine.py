@@ -17,6 +17,7 @@ from etl.facts import Count, Fact
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
+_REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         det_end = dets.match(sent, tm.end("trig")).end()
         for i, mt in enumerate(mentions):
             if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
-                if i not in attached:
+                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"))
                 break
@@ -109,7 +110,10 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         norm = " ".join(trig.lower().split())
         if not tail.group("aux").strip() and norm in lex.active_triggers and _active_object(sent, tail.end(), lex):
             continue
-        if mt.singular and not tail.group("aux").strip() and norm in ("dead",):
+        has_aux = bool(_REAL_AUX.search(tail.group("aux")))
+        if mt.singular and not has_aux and norm in ("dead",):
+            continue
+        if mt.kind in ("bareplural", "pronoun", "unknown_singular") and not has_aux:
             continue
         attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"))
 
@@ -131,7 +135,30 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
     _coordinate(sent, mentions, attached)
-    return _to_facts(sent, offset, mentions, attached)
+    facts = _to_facts(sent, offset, mentions, attached)
+    facts.extend(_self_inflicted(sent, offset, mentions, attached))
+    return facts
+
+
+def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -> list[Fact]:
+    """"blew himself up", "turned the gun on himself": the attacker's own death (count 1, or the
+    plural subject's count: "two suicide bombers ... killing only themselves")."""
+    facts = []
+    for m in compiled().perpetrator_self.finditer(sent):
+        if _negated(sent, m.start()):
+            continue
+        count, start = Count(1, 1, 1), m.start()
+        plural = regex.search(r"themselves", m.group(0), regex.I)
+        if plural:
+            subject = next((mt for i, mt in reversed(list(enumerate(mentions)))
+                            if mt.end <= m.start() and i not in attached and not mt.singular), None)
+            if subject is None:
+                continue
+            count, start = subject.count, subject.start
+        facts.append(Fact(outcome="killed", count=count, span_start=offset + start, span_end=offset + m.end(),
+                          quote=sent[start:m.end()], rule="self_inflicted:killed", victim_category="perpetrator",
+                          victim_group=None))
+    return facts
 
 
 def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:

@@ -42,7 +42,9 @@ def _require(name: str, rule: dict, key: str, kind):
     return value
 
 
-def _norm(phrase: str) -> str:
+def _norm(phrase) -> str:
+    if not isinstance(phrase, str):
+        raise LexiconError(f"{phrase!r} is not a string (quote YAML words such as on, no, yes)")
     return " ".join(phrase.lower().split())
 
 
@@ -138,5 +140,8 @@ def load() -> Lexicon:
     for key, value in grammar.items():
         if not isinstance(value, list):
             raise LexiconError(f"grammar.yaml: field {key!r} must be a list")
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:  # YAML reads bare on/no/yes as booleans: quote them
+            raise LexiconError(f"grammar.yaml: field {key!r}: {bad!r} are not strings (quote them)")
     lex.grammar = {k: [str(x) for x in v] for k, v in grammar.items()}
     return lex

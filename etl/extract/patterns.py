@@ -48,11 +48,12 @@ def compiled() -> Patterns:
         (?:(?:a|one|{word_num})[\s-]+(?:hundred|thousand|million)(?:[\s-]+(?:and[\s-]+)?{word_num}(?:[\s-]+{word_num})?)?
           |{word_num}[\s-]+dozen
           |a\s+dozen
+          |\d{{1,2}}\s+dozen
           |(?:{_words([w for w in lex.word_values if lex.word_values[w] >= 20])})(?:[\s-]+{word_num})?
           |{word_num})"""
     digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d|:\d|\s*(?:%|per\s*cent|percent))"
     vague = _words(lex.vague)
-    num = rf"(?:{digits}|{word_number}|{vague})"
+    num = rf"(?:\d{{1,2}}\s+dozen|{digits}|{word_number}|{vague})"
     quals = _words(p for p, rule in lex.qualifiers.items() if rule != "range")
     suffixes = _words(lex.qualifier_suffixes)
     count = rf"""
@@ -60,24 +61,37 @@ def compiled() -> Patterns:
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
           |(?P<n1>{num})(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
-    stops = _words(g["noun_phrase_stops"] + list(lex.subject_triggers) + list(lex.active_triggers))
-    adj = rf"(?!(?:{stops})\b)(?!(?:{num})\b)[\p{{L}}][\p{{L}}\p{{M}}'’.-]*"
+    stops = _words(g["noun_phrase_stops"] + g["auxiliaries"] + list(lex.subject_triggers)
+                   + list(lex.active_triggers) + list(lex.noun_triggers) + g["unit_words"] + g["months"])
+    # An adjective or unknown noun: any word but a (lower-case) function word, trigger or number.
+    # "State of Sinai" style names may carry an inner "of".
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{num})\b)
+                (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
+    adj = word
     plural = _words(lex.person_plural)
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+)?(?:the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}}?)(?P<noun>{plural})\b
-          |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?)?"""
+        (?:\s+(?:of\s+)?(?:the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
+          |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
+          |\s+(?P<unk>{word}(?:\s+{word}){{0,3}}))?"""
     np_body = rf"""
-        (?:(?P<article>an?|one|a\s+single|the|another|a\s+further)\s+(?P<sadjs>(?:{adj}\s+){{0,2}}?)(?P<snoun>{singular})\b
-          |(?P<count>{count}){noun_part})"""
-    np = rf"(?<![\w,.-])(?:{np_body})(?![\w-])"
+        (?:(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b
+          |(?P<count>{count}){noun_part}
+          |(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))
+          |(?P<others>others)
+          |(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})
+          |(?P<article2>an?)\s+(?P<snoun2>\p{{Lu}}\p{{Ll}}+)(?!\s+\p{{Lu}})
+          |(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))
+          |(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}}))"""
+    np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     dets = _words(g["determiners"])
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
     active = _words(lex.active_triggers)
     gap = rf"""(?:\s*\([^()]{{0,120}}\)
-               |\s*,\s*(?:{_words(g['part_cues'])})\b[^,;.]{{0,100}},
+               |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
+               |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?)?"""
@@ -100,7 +114,8 @@ def compiled() -> Patterns:
             r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)
                  |turned\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
                  |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
-                 |killing\s+only\s+(?:himself|herself|themselves))\b""", FLAGS),
+                 |killing\s+only\s+(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
+                 |exploded\s+(?:himself|herself|themselves))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'])})\b", FLAGS),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
