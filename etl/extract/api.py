@@ -5,6 +5,7 @@ from datetime import date
 
 from etl.extract.engine import sentence_facts
 from etl.extract.sentences import split_sentences
+from etl.extract.summary import resolve_document
 from etl.facts import Fact
 
 
@@ -22,6 +23,7 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     _assign_ids(facts, doc_id)
     _apply_context(text, facts, published)
     _classify(text, facts)
+    resolve_document(text, facts)
     return facts
 
 

@@ -30,6 +30,8 @@ def _qualified(value: int, qualifier: str | None, vague: bool, lexeme: str | Non
         return Count(None, value, value, qualifier, vague, lexeme)
     if qualifier == "approx":
         return Count(value, value, value, qualifier, vague, lexeme)
+    if vague and lexeme and lexeme.lower() == "both":
+        return Count(value, value, value, "exact", False, None)
     if vague:
         return Count(value, value, value, "vague", True, lexeme)
     return Count(value, value, value, "exact", False, None)
@@ -86,5 +88,6 @@ def mention_from_match(m) -> Mention | None:
     noun = m.group("noun") or m.group("unk")
     end = max(m.end("count"), m.end("noun"), m.end("backref"), m.end("unk"))
     bare = noun is None and not m.group("backref")
+    kind = "total" if m.group("total") else "unknown_noun" if m.group("unk") else "count"
     return Mention(m.start("count"), end, count, noun, _category(lex, noun), bool(m.group("backref")), bare,
-                   False, kind="unknown_noun" if m.group("unk") else "count")
+                   False, kind=kind)

@@ -34,7 +34,7 @@ def _dets_only():
     if _DETS_ONLY is None:
         from etl.extract.lexicon import alternation
         dets = alternation(load().grammar["determiners"])
-        _DETS_ONLY = regex.compile(rf"\s*(?:(?:{dets})\s+)*", regex.IGNORECASE)
+        _DETS_ONLY = regex.compile(rf"\s*[\"“]?(?:(?:{dets})\s+[\"“]?)*", regex.IGNORECASE)
     return _DETS_ONLY
 
 
@@ -57,13 +57,18 @@ def _is_noise(sent: str, mt: Mention) -> bool:
             return True
     elif regex.match(r"\s*-?\s*years?[\s-]+old|-year", after, regex.I):
         return True
+    if mt.kind == "unknown_noun" and mt.noun and p.unit_word.fullmatch(mt.noun.split()[-1]):
+        return True
     return False
 
 
 def _negated(sent: str, pos: int) -> bool:
-    """A negation or modal among the few words before ``pos`` (same clause)."""
+    """A negation or modal among the few words before ``pos`` (same clause), or an infinitive."""
     window = sent[max(0, pos - 45):pos]
-    window = regex.split(r"[,;:]|\band\b|\bbut\b", window)[-1]
+    if regex.search(r"\bto\s+\Z", window):
+        return True
+    window = regex.split(r"[,;:()]|\band\b|\bbut\b", window)[-1]
+    window = " ".join(window.split()[-4:])
     return bool(compiled().negation_before.search(window))
 
 
@@ -94,7 +99,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         det_end = dets.match(sent, tm.end("trig")).end()
         for i, mt in enumerate(mentions):
             if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
-                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun"):
+                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"))
                 break
@@ -111,7 +116,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         if not tail.group("aux").strip() and norm in lex.active_triggers and _active_object(sent, tail.end(), lex):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
-        if mt.singular and not has_aux and norm in ("dead",):
+        if mt.kind == "pronoun" and not has_aux:
             continue
         if mt.kind in ("bareplural", "pronoun", "unknown_singular") and not has_aux:
             continue
@@ -202,7 +207,7 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             start = mt.start
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
                     quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
-                    count_anchor=att.anchor)
+                    count_anchor="cumulative" if mt.kind == "total" else att.anchor)
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
         if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)):

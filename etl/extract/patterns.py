@@ -29,6 +29,7 @@ class Patterns:
     trigger_any: regex.Pattern   # prefilter: does a sentence mention any outcome?
     negation_before: regex.Pattern
     unit_after: regex.Pattern
+    unit_word: regex.Pattern
     age_before: regex.Pattern
     month_near: regex.Pattern
 
@@ -57,15 +58,16 @@ def compiled() -> Patterns:
     quals = _words(p for p, rule in lex.qualifiers.items() if rule != "range")
     suffixes = _words(lex.qualifier_suffixes)
     count = rf"""
+        (?P<total>(?:a\s+|the\s+)?total\s+of\s+|in\s+total\s+|altogether\s+)?
         (?:(?P<qual>{quals})\s+)?
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
           |(?P<n1>{num})(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
     stops = _words(g["noun_phrase_stops"] + g["auxiliaries"] + list(lex.subject_triggers)
-                   + list(lex.active_triggers) + list(lex.noun_triggers) + g["unit_words"] + g["months"])
+                   + list(lex.active_triggers) + list(lex.noun_triggers) + g["months"])
     # An adjective or unknown noun: any word but a (lower-case) function word, trigger or number.
     # "State of Sinai" style names may carry an inner "of".
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{num})\b)
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{num})(?![\w-]))
                 (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     adj = word
     plural = _words(lex.person_plural)
@@ -94,13 +96,16 @@ def compiled() -> Patterns:
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))
-               |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?)?"""
-    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)\s+(?P<trig>{subject})\b"""
+               |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
+               |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*)?)?"""
+    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?\s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
     toll = _words(lex.toll_triggers)
-    toll_verb = r"""(?:\s+(?:has|had|have|was|is|now|later|then|reportedly|officially|further|also))*
+    toll_verb = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also
+                          |eventually|subsequently|since|finally|initially|already))*
                     \s+(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stood\s+at|stands\s+at
-                       |hit|was|is|of|at|to|went\s+up\s+to|risen\s+to|rose\s+to|climbed\s+to)(?:\s+to)?"""
+                       |hit|was|is|of|at|to|went\s+up\s+to|risen\s+to|rose\s+to|climbed\s+to
+                       |raised|revised|increased|updated|put|stood|stands|reached)(?:\s+to|\s+at)?"""
     return Patterns(
         np=regex.compile(np, FLAGS),
         np_at=regex.compile(rf"(?:(?:{dets})\s+)*(?:{np_body})(?![\w-])", FLAGS),
@@ -119,6 +124,7 @@ def compiled() -> Patterns:
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'])})\b", FLAGS),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
+        unit_word=regex.compile(rf"(?:{_words(g['unit_words'])})", FLAGS),
         age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?\Z", FLAGS),
         month_near=regex.compile(rf"\b(?:{_words(g['months'])})\.?\s*\Z", FLAGS),
     )
