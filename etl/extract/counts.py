@@ -56,6 +56,9 @@ def mention_from_match(m) -> Mention | None:
         noun = m.group(key)
         start = m.start("article") if key == "snoun" else m.start("article2")
         return Mention(start, m.end(key), Count(1, 1, 1), noun, _category(lex, noun), False, False, True)
+    if m.group("name"):
+        return Mention(m.start("name"), m.end("name"), Count(1, 1, 1), None, None, False, False, True,
+                       kind="name")
     if m.group("pronoun"):
         return Mention(m.start("pronoun"), m.end("pronoun"), Count(1, 1, 1), None, None, False, False, True,
                        kind="pronoun")

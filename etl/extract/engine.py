@@ -17,6 +17,7 @@ from etl.facts import Count, Fact
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
+_LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -84,7 +85,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     p = compiled()
     lex = load()
     if not p.trigger_any.search(sent):
-        return []
+        return [] if not p.perpetrator_self.search(sent) else _self_inflicted(sent, offset, [], {})
     mentions = []
     for m in p.np.finditer(sent):
         mt = mention_from_match(m)
@@ -99,7 +100,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         det_end = dets.match(sent, tm.end("trig")).end()
         for i, mt in enumerate(mentions):
             if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
-                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular"):
+                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"))
                 break
@@ -118,8 +119,12 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if mt.kind == "pronoun" and not has_aux:
             continue
-        if mt.kind in ("bareplural", "pronoun", "unknown_singular") and not has_aux:
+        if mt.kind in ("bareplural", "pronoun", "unknown_singular", "name") and not has_aux:
             continue
+        if mt.kind == "name" and outcome != "killed":
+            continue
+        if outcome == "injured" and _LATER_DIED.match(sent, tail.end()):
+            outcome = "killed"
         attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"))
 
     for tm in p.toll.finditer(sent):

@@ -77,6 +77,7 @@ def compiled() -> Patterns:
         (?:\s+(?:of\s+)?(?:the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>{word}(?:\s+{word}){{0,3}}))?"""
+    name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     np_body = rf"""
         (?:(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b
           |(?P<count>{count}){noun_part}
@@ -85,6 +86,7 @@ def compiled() -> Patterns:
           |(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})
           |(?P<article2>an?)\s+(?P<snoun2>\p{{Lu}}\p{{Ll}}+)(?!\s+\p{{Lu}})
           |(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))
+          |(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)
           |(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}}))"""
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     dets = _words(g["determiners"])
@@ -92,6 +94,7 @@ def compiled() -> Patterns:
     subject = _words(lex.subject_triggers)
     active = _words(lex.active_triggers)
     gap = rf"""(?:\s*\([^()]{{0,120}}\)
+               |\s*\[[^\[\]]{{0,40}}\]
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},

@@ -16,6 +16,7 @@ COUNTED = ("news", "perpetrator", "cumulative")
 _ADDITIVE = regex.compile(r"\b(?:also|another|other|others|more|additional|further|besides|separately|"
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
+_TOTAL_CUE = regex.compile(r"\b(?:in\s+total|in\s+all|overall|altogether|a\s+total\s+of|total\s+of)\b[^.;]*\Z", regex.I)
 
 
 def _is_sub_category(child: str | None, parent: str | None) -> bool:
@@ -36,6 +37,11 @@ def _is_sub_category(child: str | None, parent: str | None) -> bool:
 def resolve_document(text: str, facts: list[Fact]) -> None:
     """Mark later mentions that restate (repeat) or break down (part) an earlier figure."""
     by_id = {f.fact_id: f for f in facts}
+    for fact in facts:
+        if fact.count_anchor != "cumulative" and _TOTAL_CUE.search(text, max(0, fact.span_start - 80), fact.span_start):
+            fact.count_anchor = "cumulative"
+            if fact.fact_class == "news":
+                fact.fact_class, fact.class_reason = "cumulative", "stated as a total"
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
@@ -46,8 +52,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
             additive = bool(_ADDITIVE.search(window))
-            same = next((f for f in prior if f.best == fact.best and f.victim_category == fact.victim_category
-                         or f.best == fact.best and fact.victim_category in _GENERAL), None)
+            definite = fact.best > 1 or fact.quote[:4].lower() == "the "
+            same = next((f for f in prior if definite and f.best == fact.best and (
+                f.victim_category == fact.victim_category or fact.victim_category in _GENERAL)), None)
             if same is not None and not additive:
                 fact.fact_class, fact.class_reason = "repeat", f"restates {same.fact_id} ({same.best})"
                 continue
@@ -89,9 +96,8 @@ def _total(facts: list[Fact]) -> dict[str, int | None]:
     for fact in facts:
         c = fact.count
         c_low = c.low if c.low is not None else c.best
-        if fact.count_anchor == "cumulative":
-            if c.best >= best:
-                best, low, high = c.best, c_low, c.high
+        if fact.count_anchor == "cumulative":  # the latest stated total replaces the running sum
+            best, low, high = c.best, c_low, c.high
             continue
         best += c.best
         low += c_low
