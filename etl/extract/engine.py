@@ -28,6 +28,7 @@ class Attachment:
     trig_start: int
     trig_end: int
     anchor: str = "incremental"
+    trigger: str = ""
 
 
 def _dets_only():
@@ -102,7 +103,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
                 if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
-                    attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"))
+                    attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"),
+                                             trigger=tm.group("trig"))
                 break
 
     for i, mt in enumerate(mentions):
@@ -125,7 +127,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             continue
         if outcome == "injured" and _LATER_DIED.match(sent, tail.end()):
             outcome = "killed"
-        attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"))
+        attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"),
+                                 trigger=trig)
 
     for tm in p.toll.finditer(sent):
         for i, mt in enumerate(mentions):
@@ -193,7 +196,8 @@ def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachme
             earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached and not attached[j].rule.startswith("subject")), None)
             source = later or earlier
             if source:
-                attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start, mentions[i].start, source.anchor)
+                attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
+                                         mentions[i].start, source.anchor, source.trigger)
 
 
 def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
@@ -213,6 +217,7 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
                     quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)
+        fact.extras["trigger"] = att.trigger
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
         if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)):

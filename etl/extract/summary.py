@@ -16,63 +16,99 @@ COUNTED = ("news", "perpetrator", "cumulative")
 _ADDITIVE = regex.compile(r"\b(?:also|another|other|others|more|additional|further|besides|separately|"
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
+_APART = {"perpetrator", "armed_group"}
+_SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
+_INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
 _TOTAL_CUE = regex.compile(r"\b(?:in\s+total|in\s+all|overall|altogether|a\s+total\s+of|total\s+of)\b[^.;]*\Z", regex.I)
 
 
-def _is_sub_category(child: str | None, parent: str | None) -> bool:
-    """True when ``child`` is a narrower victim category than ``parent`` (or parent is unspecific)."""
-    if child in _GENERAL:
-        return False
-    if parent in _GENERAL:
-        return True
+def _lineage(category: str | None) -> list[str]:
     parents = load().category_parent
-    seen = child
-    while seen is not None:
-        seen = parents.get(seen)
-        if seen == parent:
-            return True
-    return False
+    chain = []
+    while category is not None and category not in chain:
+        chain.append(category)
+        category = parents.get(category)
+    return chain
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    """Could two groups be the same people? (same, nested, or one of them unspecific).
+
+    Attackers and armed groups are never the unspecific "people" of a report: those are victims.
+    """
+    if a in _GENERAL or b in _GENERAL:
+        return not ({a, b} & _APART)
+    return a in _lineage(b) or b in _lineage(a)
+
 
 
 def resolve_document(text: str, facts: list[Fact]) -> None:
-    """Mark later mentions that restate (repeat) or break down (part) an earlier figure."""
+    """Mark later mentions that restate (repeat), update or break down (part) an earlier figure.
+
+    Within a sentence, distinct groups are distinct. Across sentences a figure is added only when it
+    is about a different group (disjoint categories, another place) or says so ("also", "another");
+    otherwise a smaller figure is a part or restatement and a larger one an update of the earlier.
+    """
     by_id = {f.fact_id: f for f in facts}
     for fact in facts:
         if fact.count_anchor != "cumulative" and _TOTAL_CUE.search(text, max(0, fact.span_start - 80), fact.span_start):
             fact.count_anchor = "cumulative"
             if fact.fact_class == "news":
                 fact.fact_class, fact.class_reason = "cumulative", "stated as a total"
+    explicit_injured = any(f.outcome == "injured" and f.fact_class in COUNTED and not _shot_trigger(f) for f in facts)
+    for fact in facts:
+        if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact):
+            fact.fact_class = "repeat"
+            fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
             if fact.fact_class in COUNTED:
                 earlier.append(fact)
             continue
-        prior = [f for f in earlier if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx]
+        prior = [f for f in earlier if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx
+                 and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
-            additive = bool(_ADDITIVE.search(window))
-            definite = fact.best > 1 or fact.quote[:4].lower() == "the "
-            same = next((f for f in prior if definite and f.best == fact.best and (
-                f.victim_category == fact.victim_category or fact.victim_category in _GENERAL)), None)
-            if same is not None and not additive:
-                fact.fact_class, fact.class_reason = "repeat", f"restates {same.fact_id} ({same.best})"
-                continue
             if fact.extras.get("backref") or fact.extras.get("among"):
                 parent = prior[-1]
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
                 fact.class_reason = f"refers back to {parent.fact_id}"
                 continue
-            bigger = next((f for f in reversed(prior) if f.best > fact.best
-                           and _is_sub_category(fact.victim_category, f.victim_category)), None)
-            if bigger is not None and not additive and fact.victim_category != "perpetrator":
-                fact.fact_class, fact.parent_fact_id = "part", bigger.fact_id
-                fact.class_reason = f"narrower group within {bigger.fact_id} ({bigger.best})"
-                continue
+            if not _ADDITIVE.search(window):
+                same_group = [f for f in prior if _compatible(_group(f), _group(fact))
+                              and not (f.place and fact.place and f.place != fact.place)
+                              and not (f.event_date and fact.event_date and f.event_date != fact.event_date)]
+                if fact.best == 1 and _INDEFINITE.match(fact.quote) and len(text) < _SHORT_TEXT:
+                    same_group = []  # "a policeman was killed" in a short report: a new individual
+                if same_group:
+                    top = max(same_group, key=lambda f: f.best)
+                    group_total = sum(f.best for f in same_group)
+                    if fact.best <= group_total:
+                        kind = "repeat" if fact.best in (top.best, group_total) else "part"
+                        fact.fact_class, fact.class_reason = kind, (
+                            f"restates {top.fact_id} ({group_total})" if kind == "repeat"
+                            else f"smaller figure for the same group as {top.fact_id} ({top.best})")
+                        if kind == "part":
+                            fact.parent_fact_id = top.fact_id
+                        continue
+                    for old in same_group:
+                        old.fact_class = "repeat"
+                        old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
         earlier.append(fact)
     for fact in facts:
         if fact.parent_fact_id and fact.parent_fact_id not in by_id:
             fact.parent_fact_id = None
+
+
+def _group(fact: Fact) -> str | None:
+    return "perpetrator" if fact.rule.startswith("self_inflicted") else fact.victim_category
+
+
+def _shot_trigger(fact: Fact) -> bool:
+    """An injured figure that only says people were shot (no wound or death stated)."""
+    trigger = fact.extras.get("trigger", "")
+    return fact.outcome == "injured" and bool(regex.fullmatch(r"(?i)shot|shooting|shoots?", trigger))
 
 
 def summarize(facts: list[Fact]) -> dict[str, dict[str, int | None]]:
