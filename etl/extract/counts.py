@@ -59,6 +59,10 @@ def mention_from_match(m) -> Mention | None:
     if m.group("name"):
         return Mention(m.start("name"), m.end("name"), Count(1, 1, 1), None, None, False, False, True,
                        kind="name")
+    if m.group("bsnoun"):
+        start = m.start("bsadjs") if m.group("bsadjs") else m.start("bsnoun")
+        return Mention(start, m.end("bsnoun"), Count(1, 1, 1), m.group("bsnoun"), _category(lex, m.group("bsnoun")),
+                       False, False, True, kind="bare_singular")
     if m.group("pronoun"):
         return Mention(m.start("pronoun"), m.end("pronoun"), Count(1, 1, 1), None, None, False, False, True,
                        kind="pronoun")

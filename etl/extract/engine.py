@@ -18,6 +18,7 @@ from etl.facts import Count, Fact
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
 _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)", regex.I)
+_OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured)", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -121,8 +122,14 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if mt.kind == "pronoun" and not has_aux:
             continue
-        if mt.kind in ("bareplural", "pronoun", "unknown_singular", "name") and not has_aux:
+        if mt.kind == "bare_singular" and not (has_aux or not sent[:mt.start].strip()):
+            continue  # "Farmer killed in Selea." only as a headline-style sentence opening
+        if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
             continue
+        if mt.kind in ("bareplural", "unknown_singular", "name") and not has_aux:
+            continue
+        if _OR_OUTCOME.match(sent, tail.end()):
+            continue  # "killed or wounded": casualties of unknown kind
         if mt.kind == "name" and outcome != "killed":
             continue
         if outcome == "injured" and _LATER_DIED.match(sent, tail.end()):

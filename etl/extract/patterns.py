@@ -86,6 +86,7 @@ def compiled() -> Patterns:
           |(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})
           |(?P<article2>an?)\s+(?P<snoun2>\p{{Lu}}\p{{Ll}}+)(?!\s+\p{{Lu}})
           |(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))
+          |(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)
           |(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)
           |(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}}))"""
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
