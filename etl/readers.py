@@ -151,6 +151,11 @@ def read_inputs(inputs: list[str], stdin=None, *, sources=None, con=None, fetche
     return _iter_inputs(list(inputs or []), stdin, config, con, fetcher)
 
 
+def read_sources(sources, con=None, fetcher=None) -> Iterator[Document | DocumentError]:
+    """Documents of every source of a sources file (see etl.sources); ``con`` keeps fetch state."""
+    return read_inputs([], sources=sources, con=con, fetcher=fetcher)
+
+
 def _iter_inputs(inputs, stdin, config, con, fetcher) -> Iterator[Document | DocumentError]:
     own_fetcher = None
 
@@ -639,6 +644,11 @@ def _stdlib_html(html: str) -> tuple[str, dict]:
     meta = dict(parser.meta)
     meta["_title"] = parser.title.strip()
     return "\n\n".join(p for p in paragraphs if p), meta
+
+
+def html_fragment_text(html: str) -> str:
+    """Text of an HTML fragment known to be article body (a feed entry's content), paragraphs kept."""
+    return _stdlib_html(html)[0]
 
 
 def _trafilatura():
