@@ -1,0 +1,52 @@
+-- grain: one row per (reporting source, outcome) for one unit; an incident counts under every source
+-- that reported it, so incident rows do not add up across sources
+-- params: $unit $date_from $date_to $place $outcome $grade (null = no filter)
+-- reads: stg_units, stg_facts, incident_facts
+with
+
+filtered as (
+    select * from stg_units
+    where unit = $unit
+        and ($date_from is null or event_date >= cast($date_from as date))
+        and ($date_to is null or event_date <= cast($date_to as date))
+        and ($place is null or contains(lower(concat_ws(' ', place, admin1, country)), lower($place)))
+        and ($outcome is null or outcome = $outcome)
+        and ($grade is null or grade = $grade)
+),
+
+incident_members as (
+    select distinct
+        l.incident_id,
+        f.source
+    from incident_facts as l
+    inner join stg_facts as f on f.fact_id = l.fact_id
+    where l.role = 'member'
+),
+
+unit_sources as (
+    select
+        u.*,
+        case when u.unit = 'incident' then m.source else u.source end as reporting_source
+    from filtered as u
+    left join incident_members as m on u.unit = 'incident' and m.incident_id = u.unit_id
+),
+
+totals as (
+    select
+        reporting_source as source,
+        outcome,
+        count(*) as n,
+        sum(low) as low,
+        sum(best) as best,
+        sum(high) as high,
+        bool_or(high_open) as high_open
+    from unit_sources
+    group by all
+),
+
+ordered as (
+    select * from totals
+    order by source, outcome
+)
+
+select * from ordered

@@ -1,0 +1,22 @@
+-- grain: one row per (unit, outcome)
+-- reads: stg_units
+with
+
+units as (
+    select * from stg_units
+),
+
+totals as (
+    select
+        unit,
+        outcome,
+        count(*) as n,
+        sum(low) as low,
+        sum(best) as best,
+        sum(high) as high,
+        bool_or(high_open) as high_open
+    from units
+    group by all
+)
+
+select * from totals
