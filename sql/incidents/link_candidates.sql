@@ -19,6 +19,7 @@ keyed as (
         nullif(lower(trim(place)), '') as place_key,
         lower(trim(admin1)) as admin1_key,
         upper(trim(country)) as country_key,
+        geo_precision,
         coalesce(event_date, published_date) as link_day,
         -- days of slack this fact's date allows: an exact day none, a week or a stand-in
         -- publication date three, a month fifteen, anything vaguer half a year

@@ -18,9 +18,18 @@ pairs as (
         and a.seq < b.seq
         and a.doc_id <> b.doc_id
     where
-        -- compatible place: same name, or one is the admin1 region of the other; never across countries
+        -- compatible place: same name; or one lies inside the other: one is named as the other's admin1
+        -- region, or both are geocoded to one admin1 and one of them only to admin1 level (UCDP
+        -- where_prec >= 4); never across countries
         a.place_key is not null and b.place_key is not null
-        and (a.place_key = b.place_key or a.place_key = b.admin1_key or b.place_key = a.admin1_key)
+        and (
+            a.place_key = b.place_key
+            or a.place_key = b.admin1_key or b.place_key = a.admin1_key
+            or (
+                a.admin1_key = b.admin1_key and a.country_key = b.country_key
+                and greatest(a.geo_precision, b.geo_precision) >= 4
+            )
+        )
         and (a.country_key is null or b.country_key is null or a.country_key = b.country_key)
         -- dates within the slack both dates allow
         and a.link_day is not null and b.link_day is not null

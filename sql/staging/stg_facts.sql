@@ -39,6 +39,7 @@ facts_typed as (
         f.admin1,
         f.lat,
         f.lon,
+        f.geo_precision,
         f.event_date,
         f.date_precision,
         f.reported_by,
