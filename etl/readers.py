@@ -393,6 +393,7 @@ def read_jsonl(data: bytes | Iterable[bytes], ref: str) -> Iterator[Document | D
     """
     lines = data.split(b"\n") if isinstance(data, (bytes, bytearray)) else data
     lineno = 0
+    maps: dict[tuple, FieldMap] = {}  # one per key layout: lines of one file nearly always share it
     try:
         for lineno, raw in enumerate(lines, 1):
             if not raw.strip():
@@ -414,7 +415,13 @@ def read_jsonl(data: bytes | Iterable[bytes], ref: str) -> Iterator[Document | D
             if not isinstance(obj, dict):
                 yield DocumentError(line_ref, "each line must be a JSON object", line[:MAX_RAW])
                 continue
-            yield FieldMap(obj.keys()).document(obj, line_ref, line[:MAX_RAW])
+            keys = tuple(obj)
+            fields = maps.get(keys)
+            if fields is None:
+                if len(maps) > 64:
+                    maps.clear()
+                fields = maps[keys] = FieldMap(keys)
+            yield fields.document(obj, line_ref, line[:MAX_RAW])
     except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt gzip in the middle of the stream
         yield DocumentError(f"{ref}:{lineno + 1}", f"cannot read further: {exc}")
 
