@@ -1,0 +1,256 @@
+"""The ETL run: read -> plan (skip known hashes) -> extract (optionally in worker processes) -> load.
+
+Documents stream through in batches of ``batch_size``: memory stays flat whatever the input size,
+and each batch is one transaction. ``reprocess`` re-derives facts of stored documents.
+"""
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from multiprocessing import get_context
+
+from etl.documents import Document, DocumentError
+from etl.errors import UsageError
+from etl.load import Batch, Counts, NewDocument, load_batch, plan_batch, replace_facts, stored_documents
+from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
+from etl.warehouse import connect, fetch_all
+
+POOL_MIN_DOCS = 16  # below this a batch is extracted in-process: starting workers would cost more
+
+
+# ---------------------------------------------------------------- reading (the one call site)
+
+def read_documents(inputs: list[str], sources: str | None, stdin, con=None) -> Iterator[Document | DocumentError]:
+    """Every document (or DocumentError) of the run's inputs and sources file, lazily.
+
+    This is the only place the pipeline touches the readers. A bad sources file raises UsageError
+    here, before the run is recorded. ``con`` lets the readers keep fetch state in the warehouse.
+    """
+    from etl import readers
+    return readers.read_inputs(list(inputs), stdin=stdin, sources=sources, con=con)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to ``size`` items, lazily.
+
+    >>> [len(b) for b in batched(range(5), 2)]
+    [2, 2, 1]
+    """
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+# ---------------------------------------------------------------- extraction
+
+def extract_records(text: str, published: date | None, doc_id: str) -> tuple[list[dict] | None, str | None]:
+    """Fact records of one document, or the error text if the extractor crashed on it."""
+    from etl.extract import extract
+    try:
+        facts = extract(text, published, doc_id=doc_id)
+        records = [f.to_record() for f in facts]
+    except (ImportError, MemoryError):  # a broken install or exhaustion, never one document's fault: fatal
+        raise
+    except Exception as exc:  # one bad document must not stop the run; it is quarantined with this reason
+        return None, f"extractor failed: {type(exc).__name__}: {exc}"
+    for r in records:
+        if isinstance(r.get("event_date"), str):
+            r["event_date"] = date.fromisoformat(r["event_date"])
+    return records, None
+
+
+def _extract_payload(payload: tuple[str, date | None, str]):
+    return extract_records(*payload)
+
+
+class Extractor:
+    """Extracts a list of documents in order, in this process or in ``workers`` processes (same results)."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = (os.cpu_count() or 1) if workers == 0 else workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Extractor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def run(self, docs: list[NewDocument]) -> None:
+        """Fill ``facts`` (or ``error``) of every document."""
+        payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
+        if self.workers > 1 and len(docs) >= POOL_MIN_DOCS:
+            if self._pool is None:  # spawn: never fork a process holding a DuckDB connection
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            chunk = max(1, len(payloads) // (self.workers * 4))
+            results = list(self._pool.map(_extract_payload, payloads, chunksize=chunk))
+        else:
+            results = [_extract_payload(p) for p in payloads]
+        for nd, (records, error) in zip(docs, results):
+            nd.facts, nd.error = records, error
+
+
+# ---------------------------------------------------------------- logging
+
+class Log:
+    """Progress on a TTY (text), JSON lines on stderr (``--log-format json``), nothing when quiet."""
+
+    def __init__(self, fmt: str = "text", quiet: bool = False, stream=None):
+        self.fmt = fmt
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._progress_shown = False
+
+    def event(self, event: str, **fields) -> None:
+        if self.quiet or self.fmt != "json":
+            return
+        record = {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "event": event, **fields}
+        self.stream.write(json.dumps(record, default=str) + "\n")
+        self.stream.flush()
+
+    def progress(self, counts: Counts, elapsed: float) -> None:
+        if self.quiet or self.fmt != "text" or not self.tty:
+            return
+        self.stream.write(f"\r{counts.seen} documents, {counts.new} new, {counts.facts} facts, "
+                          f"{counts.quarantined} quarantined ({elapsed:.1f}s)")
+        self.stream.flush()
+        self._progress_shown = True
+
+    def done(self) -> None:
+        if self._progress_shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._progress_shown = False
+
+    def warn(self, message: str) -> None:
+        if self.quiet or self.fmt != "text":
+            return
+        self.done()
+        self.stream.write(f"casualty-etl: {message}\n")
+
+
+# ---------------------------------------------------------------- runs
+
+def _rebuild_incidents(con) -> bool:
+    """Call ``etl.incidents.rebuild_incidents(con)`` in one transaction when that module exists."""
+    if importlib.util.find_spec("etl.incidents") is None:
+        return False
+    from etl.incidents import rebuild_incidents
+    con.execute("begin transaction")
+    try:
+        rebuild_incidents(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return True
+
+
+def _check_options(workers: int, batch_size: int) -> None:
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1 (got {batch_size})")
+    if workers < 0:
+        raise UsageError(f"--workers must be 0 (all cores) or more (got {workers})")
+
+
+def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckdb", sources: str | None = None,
+                 workers: int = 0, batch_size: int = 500, log_format: str = "text", quiet: bool = False,
+                 stdin=None) -> RunSummary:
+    """Load ``inputs`` into ``warehouse``; returns the run's summary. Raises WarehouseBusy (exit 75)
+    when another run holds the warehouse, UsageError (2) for bad options, anything else is fatal (1)
+    with the failing batch rolled back and the run marked failed.
+    """
+    from etl.extract.version import extractor_version
+    _check_options(workers, batch_size)
+    log = Log(log_format, quiet)
+    version = extractor_version()
+    with RunLock(warehouse) as lock:
+        con = connect(warehouse)
+        try:
+            items = read_documents(inputs, sources, stdin, con)
+            run_id = new_run_id()
+            lock.describe(run_id)
+            start_run(con, run_id, list(inputs) + ([f"--sources {sources}"] if sources else []), version)
+            log.event("run_started", run_id=run_id, inputs=inputs, warehouse=str(warehouse),
+                      extractor_version=version)
+            summary = RunSummary(run_id)
+            started = time.monotonic()
+            try:
+                with Extractor(workers) as extractor:
+                    for number, chunk in enumerate(batched(items, batch_size), 1):
+                        batch = plan_batch(con, chunk)
+                        extractor.run(batch.new)
+                        counts = load_batch(con, batch, run_id, version)
+                        summary.counts.add(counts)
+                        _log_batch(log, run_id, number, batch, counts)
+                        log.progress(summary.counts, time.monotonic() - started)
+                log.done()
+                _rebuild_incidents(con)
+                finish_run(con, run_id, "completed")
+            except BaseException as exc:
+                log.done()
+                summary.status = "failed"
+                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                log.event("run_failed", run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+                raise
+            log.event("run_completed", run_id=run_id, seen=summary.counts.seen, new=summary.counts.new,
+                      skipped=summary.counts.skipped, quarantined=summary.counts.quarantined,
+                      facts=summary.counts.facts, seconds=round(time.monotonic() - started, 3))
+            return summary
+        finally:
+            con.close()
+
+
+def _log_batch(log: Log, run_id: str, number: int, batch: Batch, counts: Counts) -> None:
+    log.event("batch_loaded", run_id=run_id, batch=number, seen=counts.seen, new=counts.new,
+              skipped=counts.skipped, quarantined=counts.quarantined, facts=counts.facts)
+    for err in batch.errors:
+        log.event("quarantined", run_id=run_id, input=err.ref, stage=err.stage, reason=err.reason)
+        log.warn(f"quarantined {err.ref}: {err.reason}")
+    for nd in batch.new:
+        if nd.error:
+            log.event("quarantined", run_id=run_id, input=nd.doc.ref, stage="extract", reason=nd.error)
+            log.warn(f"quarantined {nd.doc.ref}: {nd.error}")
+
+
+def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool = False, batch_size: int = 200,
+              workers: int = 1, quiet: bool = True) -> RunSummary:
+    """Re-derive the facts of current documents whose extractor version differs (all with ``everything``),
+    from the stored text, without fetching anything. One transaction per batch.
+    """
+    from etl.extract.version import extractor_version
+    _check_options(workers, batch_size)
+    version = extractor_version()
+    with RunLock(warehouse) as lock:
+        con = connect(warehouse)
+        try:
+            run_id = new_run_id()
+            lock.describe(run_id)
+            start_run(con, run_id, ["reprocess --all" if everything else "reprocess"], version)
+            summary = RunSummary(run_id, kind="reprocess")
+            try:
+                ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
+                                               {"everything": everything, "version": version})]
+                with Extractor(workers) as extractor:
+                    for chunk in batched(ids, batch_size):
+                        docs = stored_documents(con, chunk)
+                        extractor.run(docs)
+                        summary.counts.add(replace_facts(con, docs, run_id, version))
+                _rebuild_incidents(con)
+                finish_run(con, run_id, "completed")
+            except BaseException as exc:
+                summary.status = "failed"
+                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                raise
+            return summary
+        finally:
+            con.close()

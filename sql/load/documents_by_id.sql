@@ -1,0 +1,14 @@
+-- grain: one row per document of $ids, with what re-extraction needs
+with
+
+wanted as (
+    select
+        doc_id,
+        text,
+        published_at,
+        input_ref
+    from documents
+    where doc_id in (select unnest($ids::varchar[]))
+)
+
+select * from wanted order by doc_id
