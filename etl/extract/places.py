@@ -1,0 +1,281 @@
+"""Place of a fact, as reported, resolved against the offline gazetteer (lexicon/places.yaml).
+
+Mentions are found only in the sentences around facts ("in Aleppo", "near Hama", "the town of Sarmin",
+"Idlib province", "northern Syria"); a "Sarmin, Syria" / "X in Y province" / "the Syrian town of X"
+phrase carries its own country cue. Ambiguous names are resolved only by a country cue (phrase,
+sentence, neighbours, document), else left unresolved: place kept as written, geo fields null.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex
+
+from etl.extract.context import Hit, nearest, note, scan, words_of
+from etl.extract.lexicon import alternation, read_yaml
+
+FILE = "places.yaml"
+DOMINANT_POPULATION = 1_000_000
+DOMINANT_RATIO = 50
+
+
+@dataclass(frozen=True)
+class Mention:
+    frame: str                 # rule name in places.yaml
+    place: str                 # as reported
+    name: str                  # the proper name looked up
+    prec: int                  # where_prec if the name resolves to a city (1 in, 2 near)
+    cue: str | None = None     # ISO2 given by the phrase itself (demonym, ", Syria", "Syria's")
+    country_only: str | None = None   # the name is a country (ISO2)
+    admin1_of: bool = False    # "X province": the division named after city X
+    container: "Mention | None" = None
+
+
+@dataclass
+class Resolved:
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    prec: int | None = None
+    extras: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    type_of: regex.Pattern
+    named_admin: regex.Pattern
+    prep: regex.Pattern
+    countries: regex.Pattern
+    demonyms: dict
+    admin1_words: frozenset
+    near_words: frozenset
+    not_place: frozenset
+
+
+def _name_pattern(stop: str) -> str:
+    token = r"[A-Z][\w]*(?:['’](?!s\b)\w+)*(?:-[\w]+)*"
+    particle = r"(?:al|el|ad|ar|as|an|ash|at|az|ez|es|de|del|da|di|la|le|bin|ibn|Al|El|Ad|Ar|As|An|Ash|Az)"
+    return (rf"(?!(?:{stop})\b)(?:{particle}[-\s])?{token}"
+            rf"(?:(?:\s+|-)(?:{particle}[-\s])?(?!(?:{stop})\b){token}){{0,3}}")
+
+
+@functools.cache
+def _compiled() -> _Patterns:
+    from etl.extract.gazetteer import load as gazetteer
+    data = read_yaml(FILE)
+    stop = alternation(words_of(FILE, "not_place"))
+    name = _name_pattern(stop)
+    types = alternation(words_of(FILE, "types_of"))
+    admin1 = words_of(FILE, "admin1_after")
+    admin2 = words_of(FILE, "admin2_after")
+    near = words_of(FILE, "near")
+    at = words_of(FILE, "at")
+    dirs = alternation(words_of(FILE, "directions"))
+    gaz = gazetteer()
+    names = [n for n in gaz.country_names.values()] + [a for v in (data.get("country_aliases") or {}).values() for a in v]
+    flags = regex.VERBOSE
+    return _Patterns(
+        type_of=regex.compile(
+            rf"(?P<phrase>\b(?i:the)\s+(?P<adj>(?:[\w'’-]+,?\s+){{0,3}}?)(?P<type>(?i:{types}))\s+of\s+(?P<name>{name}))", flags),
+        named_admin=regex.compile(
+            rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2)}))(?![\w-]))", flags),
+        prep=regex.compile(
+            rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
+            rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", flags),
+        countries=regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"),
+        demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
+        admin1_words=frozenset(w.lower() for w in admin1),
+        near_words=frozenset(" ".join(w.lower().split()) for w in near),
+        not_place=frozenset(words_of(FILE, "not_place")),
+    )
+
+
+def _country_of(name: str) -> str | None:
+    from etl.extract.gazetteer import load as gazetteer
+    return gazetteer().country(name)
+
+
+def _cue_after(sent: str, end: int) -> str | None:
+    """", Syria" or " in (northern) Syria" right after a place name."""
+    m = regex.match(r"\s*(?:,|\s+in)\s+(?:the\s+)?(?:[a-z-]+\s+)?([A-Z][\w.'’ -]{2,40}?)(?=[,.;:()]|\s+(?:on|in|at|and|to)\b|$)",
+                    sent[end:end + 60])
+    return _country_of(m.group(1)) if m else None
+
+
+def _cue_before(sent: str, start: int) -> str | None:
+    """"Syria's Idlib": a possessive country right before the name."""
+    m = regex.search(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})['’]s\s+\Z", sent[max(0, start - 40):start])
+    return _country_of(m.group(1)) if m else None
+
+
+def _trim(name: str, not_place: frozenset) -> list[str]:
+    """The name, then shorter prefixes ("Aleppo City" -> "Aleppo"), without trailing stop words."""
+    words = name.split()
+    while words and words[-1] in not_place:
+        words.pop()
+    return [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+
+
+def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
+    """Place mentions of one sentence, with containers linked ("X in Y province")."""
+    from etl.extract.gazetteer import load as gazetteer
+    p, gaz = _compiled(), gazetteer()
+    found: list[tuple[int, int, Mention]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s, e):
+        return not any(s < te and e > ts for ts, te in taken)
+
+    for m in p.type_of.finditer(sent):
+        adj = m.group("adj").lower().replace(",", " ").split()
+        cue = next((p.demonyms[w] for w in adj if w in p.demonyms), None)
+        cue = cue or next((p.demonyms[" ".join(adj[i:i + 2])] for i in range(len(adj) - 1)
+                           if " ".join(adj[i:i + 2]) in p.demonyms), None)
+        typ = m.group("type").lower()
+        s, e = m.span("phrase")
+        found.append((s, e, Mention("type_of", m.group("phrase"), m.group("name"), 1, cue or _cue_after(sent, e),
+                                    admin1_of=typ in p.admin1_words)))
+        taken.append((s, e))
+    for m in p.named_admin.finditer(sent):
+        s, e = m.span("phrase")
+        if not free(s, e) or m.group("name").split()[0] in p.not_place:
+            continue
+        typ = " ".join(m.group("type").lower().split())
+        found.append((s, e, Mention("named_admin1", m.group("phrase"), m.group("name"), 4,
+                                    _cue_before(sent, s) or _cue_after(sent, e), admin1_of=typ in p.admin1_words)))
+        taken.append((s, e))
+    for m in p.prep.finditer(sent):
+        s, e = m.span("phrase")
+        if not free(s, e):
+            continue
+        prep = " ".join(m.group("prep").lower().split())
+        direction = m.group("dir")
+        for cand in _trim(m.group("name"), p.not_place):
+            iso = gaz.country(cand)
+            cities = () if iso else gaz.lookup(cand)
+            if not iso and not cities:
+                continue
+            ns = m.start("name")
+            ne = ns + len(cand)
+            start = s if direction else ns
+            near = prep in p.near_words
+            if iso:
+                mention = Mention("in_place", sent[start:ne], cand, 5 if direction else 6, country_only=iso)
+            else:
+                mention = Mention("near_place" if near or direction else "in_place", sent[ns:ne], cand,
+                                  2 if near or direction else 1, _cue_before(sent, ns) or _cue_after(sent, ne))
+            found.append((start, ne, mention))
+            taken.append((start, ne))
+            break
+    found.sort(key=lambda t: t[0])
+    hits: list[Hit] = []
+    skip = set()
+    for i, (s, e, mention) in enumerate(found):
+        if i in skip:
+            continue
+        if i + 1 < len(found):
+            ns, ne, nxt = found[i + 1]
+            if regex.fullmatch(r"\s*(?:,|in|,\s*in)?\s*(?:the\s+)?", sent[e:ns]) and not nxt.container:
+                mention = Mention(mention.frame, mention.place, mention.name, mention.prec, mention.cue,
+                                  mention.country_only, mention.admin1_of, container=nxt)
+                skip.add(i + 1)
+        hits.append(Hit(offset + s, offset + e, f"{FILE}:{mention.frame}", mention))
+    return hits
+
+
+def _countries_in(doc, idx: int) -> set[str]:
+    """Country names written in sentence ``idx`` (a cue for ambiguous city names)."""
+    def finder(doc, sent, offset, i):
+        return [Hit(offset + m.start(), offset + m.end(), "country", _country_of(m.group()))
+                for m in _compiled().countries.finditer(sent)]
+    return {h.value for h in doc.hits("country_names", idx, finder) if h.value}
+
+
+def _doc_countries(doc) -> set[str]:
+    """Countries of the document's place phrases: named countries, phrase cues and unambiguous
+    gazetteer cities (memoised). A country named outside a place phrase does not count."""
+    if getattr(doc, "_countries", None) is None:
+        from etl.extract.gazetteer import load as gazetteer
+        gaz = gazetteer()
+        found = set()
+        for i in range(len(doc.sents)):
+            for h in doc.hits("place", i, find):
+                m = h.value
+                if m.country_only or m.cue:
+                    found.add(m.country_only or m.cue)
+                elif m.frame in ("in_place", "near_place"):
+                    cities = gaz.lookup(m.name)
+                    if len({c.country for c in cities}) == 1:
+                        found.add(cities[0].country)
+        doc._countries = found
+    return doc._countries
+
+
+def _pick_city(cities, scopes):
+    """One city, or several of one country, chosen by the first cue scope that matches; else None."""
+    if len(cities) == 1:
+        return list(cities)
+    for scope in scopes:
+        chosen = [c for c in cities if c.country in scope]
+        if chosen:
+            return chosen
+    ranked = sorted(cities, key=lambda c: -c.population)
+    if ranked[0].population >= DOMINANT_POPULATION and ranked[0].population >= DOMINANT_RATIO * ranked[1].population:
+        return ranked[:1]
+    return []
+
+
+def resolve(doc, mention: Mention, idx: int) -> Resolved:
+    """Geo fields of one mention; phrase cues are authoritative, wider scopes only choose among cities."""
+    from etl.extract.gazetteer import load as gazetteer
+    if mention.country_only:
+        return Resolved(country=mention.country_only, prec=mention.prec)
+    container = resolve(doc, mention.container, idx) if mention.container else None
+    phrase_cue = mention.cue or (container.country if container else None)
+    cities = gazetteer().lookup(mention.name)
+    if phrase_cue:
+        chosen = [c for c in cities if c.country == phrase_cue]
+    else:
+        scopes = [_countries_in(doc, j) for j in (idx, idx - 1, idx + 1) if 0 <= j < len(doc.sents)]
+        chosen = _pick_city(cities, scopes) if cities else []
+        if len(cities) > 1 and not chosen:
+            chosen = _pick_city(cities, [_doc_countries(doc)])
+    if len(chosen) == 1:
+        c = chosen[0]
+        if mention.admin1_of or mention.frame == "named_admin1":
+            if mention.admin1_of:
+                return Resolved(country=c.country, admin1=c.admin1, prec=4)
+            return Resolved(country=c.country, prec=6)
+        return Resolved(country=c.country, admin1=c.admin1, lat=c.lat, lon=c.lon, prec=mention.prec)
+    if len({c.country for c in chosen}) == 1:
+        admins = {c.admin1 for c in chosen}
+        if len(admins) == 1:
+            return Resolved(country=chosen[0].country, admin1=chosen[0].admin1, prec=4)
+        return Resolved(country=chosen[0].country, prec=6)
+    if container and container.country:
+        return Resolved(country=container.country, admin1=container.admin1, prec=4 if container.admin1 else 6)
+    if phrase_cue:
+        return Resolved(country=phrase_cue, prec=6)
+    return Resolved()
+
+
+def attach(doc, fact, idx: int) -> None:
+    """Set place and geo fields from the nearest mention (sentence, previous, next); else the
+    document's single country."""
+    hits, j = scan(doc, idx, "place", find)
+    if hits:
+        hit = nearest(hits, fact.span_start, fact.span_end)
+        mention: Mention = hit.value
+        geo = resolve(doc, mention, j)
+        fact.place = mention.place
+        fact.country, fact.admin1, fact.lat, fact.lon, fact.geo_precision = (
+            geo.country, geo.admin1, geo.lat, geo.lon, geo.prec)
+        note(fact, "place", hit.rule)
+        return
+    countries = _doc_countries(doc)
+    if len(countries) == 1:
+        fact.country = next(iter(countries))
+        fact.geo_precision = 6
+        note(fact, "country", f"{FILE}:document_country")
