@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -182,6 +183,11 @@ class Fetcher:
             limits=httpx.Limits(max_connections=self.workers * 2, max_keepalive_connections=self.workers))
         self._own_client = client is None
         self.stats: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._lock:  # worker threads count too
+            self.stats[key] += n
 
     def close(self) -> None:
         if self._own_client:
@@ -205,9 +211,9 @@ class Fetcher:
         last_reason = "not attempted"
         for attempt in range(self.retries + 1):
             if attempt:
-                self.stats["retries"] += 1
+                self._count("retries")
             started = time.monotonic()
-            self.stats["requests"] += 1
+            self._count("requests")
             try:
                 with self.client.stream("GET", url, headers=headers) as resp:
                     code = resp.status_code
@@ -230,7 +236,7 @@ class Fetcher:
                                 raise FetchError(f"response took longer than {self.deadline:g} s", code)
                             chunks.append(chunk)
                         body = b"".join(chunks)
-                    self.stats["bytes"] += len(body)
+                    self._count("bytes", len(body))
                     return FetchResult(url=url, final_url=str(resp.url), status=code, content=body,
                                        content_type=resp.headers.get("content-type", "").lower(),
                                        etag=resp.headers.get("etag"),
@@ -272,17 +278,17 @@ class Fetcher:
             res = self.get(url, state.etag if conditional else None,
                            state.last_modified if conditional else None)
         except FetchError as exc:
-            self.stats["errors"] += 1
+            self._count("errors")
             log.warning("fetch failed: %s: %s", url, exc.reason)
             self.state.failed(url, kind="feed" if kind == "feed" else "page", reason=exc.reason,
                               http_status=exc.http_status, source=_name(source))
             yield DocumentError(url, exc.reason, stage="fetch")
             return
         if res.status == 304:
-            self.stats["not_modified"] += 1
+            self._count("not_modified")
             log.info("not modified: %s", url)
             if state is not None and state.kind == "feed":
-                yield from self._entries([(r.url, None, r) for r in self.state.pending_entries(url)],
+                yield from self._entries([(r.url, None, r, False) for r in self.state.pending_entries(url)],
                                          url, source, None)
             return
         if kind == "feed" or (kind not in ("url", "page") and looks_like_feed(res)):
@@ -306,7 +312,7 @@ class Fetcher:
             return
         feed_title = parsed.feed.get("title")
         entries = parsed.entries[: self.max_entries] if self.max_entries else parsed.entries
-        todo = []
+        todo, seen = [], set()
         for i, entry in enumerate(entries, 1):
             link = entry.get("link")
             if not link:
@@ -314,11 +320,18 @@ class Fetcher:
                                     raw=str(entry.get("title") or entry.get("id") or ""))
                 continue
             link = urljoin(res.final_url, link)
+            if link in seen:
+                continue
+            seen.add(link)
             old = self.state.get(link)
             if old is not None and old.status == "ok" and self.state.ingested(old.content_hash):
-                self.stats["skipped_ingested"] += 1
+                updated = _entry_time(entry, ("updated_parsed",))
+                if updated is None or updated <= _aware(old.fetched_at):
+                    self._count("skipped_ingested")
+                    continue
+                todo.append((link, entry, old, True))  # updated since: ask again, conditionally
                 continue
-            todo.append((link, entry, old))
+            todo.append((link, entry, old, old is not None and old.status == "empty"))
         yield from self._entries(todo, url, source, feed_title)
         self.state.put(StateRow(url=url, kind="feed", source=_name(source), etag=res.etag,
                                 last_modified=res.last_modified, content_hash=sha256(res.content),
@@ -332,10 +345,9 @@ class Fetcher:
         use_feed_content = bool(source is not None and source.options.get("content") == "feed")
 
         def work(job):
-            link, entry, old = job
+            link, entry, old, conditional = job
             if use_feed_content and entry is not None:
                 return self._entry_from_feed(link, entry, feed_url, source, feed_title)
-            conditional = old is not None and old.status == "empty"
             try:
                 res = self.get(link, old.etag if conditional else None,
                                old.last_modified if conditional else None)
@@ -347,9 +359,9 @@ class Fetcher:
                               feed_title=feed_title)
 
         with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
-            for (link, entry, old), (item, row) in zip(todo, pool.map(work, todo)):
+            for (link, entry, old, _), (item, row) in zip(todo, pool.map(work, todo)):
                 if isinstance(item, FetchError):
-                    self.stats["errors"] += 1
+                    self._count("errors")
                     log.warning("fetch failed: %s: %s", link, item.reason)
                     self.state.failed(link, kind="entry", reason=item.reason, http_status=item.http_status,
                                       feed_url=feed_url, source=_name(source),
@@ -360,7 +372,7 @@ class Fetcher:
                     self.state.put(row)
                 if item is None:
                     if row is None:
-                        self.stats["not_modified"] += 1
+                        self._count("not_modified")
                     continue
                 yield item
 
@@ -374,20 +386,20 @@ class Fetcher:
         if ctype == "text/plain":
             doc = _text_document(res.content.decode(_charset(res.content_type), "replace"), url)
         elif ctype and ctype not in HTML_TYPES:
-            self.stats["errors"] += 1
+            self._count("errors")
             row.status, row.error = "error", f"not an HTML page (Content-Type {ctype})"
             return DocumentError(url, row.error, stage="fetch"), row
         else:
             doc = html_document(res.content, url, url=url)
         if isinstance(doc, DocumentError):
             row.status, row.error = "empty", doc.reason
-            self.stats["empty"] += 1
+            self._count("empty")
             return doc, row
         row.content_hash, row.status = doc.content_hash, "ok"
         if old is not None and old.content_hash == doc.content_hash and self.state.ingested(doc.content_hash):
-            self.stats["unchanged"] += 1
+            self._count("unchanged")
             return None, row
-        self.stats["fetched"] += 1
+        self._count("fetched")
         doc.url = url
         doc.retrieved_at = res.retrieved_at
         published = _entry_time(entry) if entry is not None else None
@@ -425,7 +437,7 @@ class Fetcher:
         doc.source = _name(source) or feed_title
         doc.meta.update({"feed": feed_url, "entry_id": entry.get("id"), "source_name": _name(source),
                          "reliability": getattr(source, "reliability", None), "extractor": "feed content"})
-        self.stats["fetched"] += 1
+        self._count("fetched")
         return doc, row
 
 
@@ -439,9 +451,13 @@ def looks_like_feed(res: FetchResult) -> bool:
     return head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf:rdf"))
 
 
-def _entry_time(entry) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _entry_time(entry, keys=("published_parsed", "updated_parsed", "created_parsed")) -> datetime | None:
+    for key in keys:
+        value = dict.get(entry, key)  # raw: feedparser's own updated->published fallback warns
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
     return None

@@ -251,6 +251,29 @@ def test_entry_fetched_but_never_loaded_is_fetched_again(server):
     assert site.hits["/news/market-strike"] == 1
 
 
+def test_entry_updated_in_the_feed_is_asked_again_conditionally(server):
+    """Tolls rise: an entry the feed marks as updated since our fetch is requested again (with its
+    ETag); unchanged pages answer 304, a changed page becomes a new document."""
+    base, site = server
+    atom = (WEB / "atom.xml").read_text()
+    site.add("/atom", atom, ctype="application/atom+xml")
+    site.add_articles()
+    con = duckdb.connect()
+    assert len(split(read_inputs([f"{base}/atom"], fetcher=fetcher_for(con)))[0]) == 1
+    assert split(read_inputs([f"{base}/atom"], fetcher=fetcher_for(con))) == ([], [])
+    assert site.hits["/news/convoy-attack"] == 1  # not updated: not asked again
+
+    site.add("/atom", atom.replace("<updated>2024-11-30T12:00:00Z</updated>", "<updated>2099-01-01T00:00:00Z</updated>"),
+             ctype="application/atom+xml")
+    assert split(read_inputs([f"{base}/atom"], fetcher=fetcher_for(con))) == ([], [])
+    assert site.not_modified["/news/convoy-attack"] == 1
+
+    page = (WEB / "convoy-attack.html").read_text().replace("Two aid workers were killed", "Three aid workers were killed")
+    site.add("/news/convoy-attack", page, etag='"convoy-v2"')
+    docs, errors = split(read_inputs([f"{base}/atom"], fetcher=fetcher_for(con)))
+    assert errors == [] and len(docs) == 1 and "Three aid workers were killed" in docs[0].text
+
+
 # ---------------------------------------------------------------------------------------------- failures
 
 def test_server_error_and_timeout_are_recorded_while_others_load(server):
