@@ -184,6 +184,19 @@ def error_row(err: DocumentError, run_id: str) -> dict:
             "reason": err.reason, "raw": err.raw[:RAW_LIMIT] if err.raw else None}
 
 
+def issue_rows(nd: "NewDocument", run_id: str) -> list[dict]:
+    """Quarantine rows for ``doc.meta["issues"]``: problems a reader found in a document it still yields,
+    each a dict with ``check``, ``reason`` and optionally ``column``, ``value`` (the document loads)."""
+    rows = []
+    for issue in nd.doc.meta.get("issues") or ():
+        value = issue.get("value")
+        rows.append({"run_id": run_id, "input_ref": nd.doc.ref or None, "doc_id": nd.doc_id,
+                     "stage": issue.get("stage", "read"), "failed_check": issue.get("check") or "reader_issue",
+                     "column_name": issue.get("column"), "offending_value": None if value is None else str(value),
+                     "reason": issue.get("reason") or "reader issue", "raw": None})
+    return rows
+
+
 def _dedupe_failures(failures: list[dict]) -> dict[int, list[dict]]:
     by_row: dict[int, list[dict]] = defaultdict(list)
     for f in failures:
@@ -284,6 +297,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, extrac
         else:
             kept.append(nd)
     doc_rows = [r for i, r in enumerate(doc_rows) if i not in doc_failures]
+
+    for nd in kept:  # problems a reader noted but that do not stop the document (e.g. an unparseable date)
+        qrows.extend(issue_rows(nd, run_id))
 
     supersede = _supersede_pairs(con, kept, doc_rows)
     context = {nd.doc_id: (nd.doc.published_date, nd.doc.text) for nd in kept}

@@ -140,3 +140,15 @@ class RunSummary:
         if c.quarantined or c.rows_quarantined:
             line += f"; see `casualty-etl quarantine --run {self.run_id}`"
         return line
+
+
+def list_runs(warehouse: str | Path, limit: int = 20) -> list[dict]:
+    """The most recent runs, newest first (read-only; for a ``casualty-etl runs`` listing)."""
+    from etl.warehouse import connect
+    con = connect(warehouse, read_only=True)
+    try:
+        cur = con.execute("select * from runs order by started_at desc limit $limit", {"limit": limit})
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()

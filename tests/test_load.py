@@ -187,3 +187,27 @@ def test_reprocess_rederives_stale_documents_only(tmp_path):
     assert everything.counts.seen == counts(wh)["current"]
     assert rows(wh, "select fact_id, best, quote from facts order by fact_id") == before
     assert "documents re-derived" in everything.summary_line()
+
+
+def test_reader_issues_are_quarantined_but_the_document_loads(tmp_path, monkeypatch):
+    from etl.documents import Document
+    wh = tmp_path / "w.duckdb"
+    doc = Document(text="Two people were killed.", id="d1", ref="feed.jsonl:7",
+                   meta={"issues": [{"check": "unparseable_date", "column": "published_at", "value": "31/31/2024",
+                                     "reason": "published_at '31/31/2024' is not a date; stored without one"}]})
+    monkeypatch.setattr(pipeline, "read_documents", lambda inputs, sources, stdin, con=None: iter([doc]))
+    result = run(["ignored"], wh)
+    assert result.counts.new == 1 and result.counts.quarantined == 0
+    assert rows(wh, "select doc_id, published_at from documents") == [("d1", None)]
+    assert rows(wh, "select input_ref, doc_id, stage, failed_check, column_name, offending_value from quarantine") \
+        == [("feed.jsonl:7", "d1", "read", "unparseable_date", "published_at", "31/31/2024")]
+
+
+def test_list_runs_newest_first(tmp_path):
+    from etl.runs import list_runs
+    wh = tmp_path / "w.duckdb"
+    first = run([SAMPLES], wh)
+    second = run([SAMPLES], wh)
+    listed = list_runs(wh)
+    assert [r["run_id"] for r in listed] == [second.run_id, first.run_id]
+    assert listed[0]["status"] == "completed" and listed[0]["docs_skipped"] == first.counts.new
