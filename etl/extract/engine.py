@@ -96,16 +96,22 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     attached: dict[int, Attachment] = {}
 
     dets = _dets_only()
+    extra_objects: list[tuple[Mention, Attachment]] = []
     for tm in p.active.finditer(sent):
         if _negated(sent, tm.start()):
             continue
-        det_end = dets.match(sent, tm.end("trig")).end()
+        last = "trig2" if tm.group("trig2") else "trig"
+        det_end = dets.match(sent, tm.end(last)).end()
         for i, mt in enumerate(mentions):
-            if mt.start in (det_end, tm.end("trig") + 1) or (tm.end("trig") < mt.start <= det_end):
+            if mt.start in (det_end, tm.end(last) + 1) or (tm.end(last) < mt.start <= det_end):
                 if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name"):
-                    outcome = lex.outcome_of(lex.active_triggers, tm.group("trig"))
-                    attached[i] = Attachment(outcome, f"object:{outcome}", tm.start("trig"), tm.end("trig"),
-                                             trigger=tm.group("trig"))
+                    outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
+                    attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
+                                             trigger=tm.group(last))
+                    first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
+                    if last == "trig2" and first != outcome:  # "beat and abduct a farmer": both happened
+                        extra_objects.append((mt, Attachment(first, f"object:{first}", tm.start("trig"),
+                                                             tm.end("trig"), trigger=tm.group("trig"))))
                 break
 
     for i, mt in enumerate(mentions):
@@ -156,6 +162,11 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
 
     _coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached)
+    for mt, att in extra_objects:
+        facts.append(Fact(outcome=att.outcome, count=mt.count, span_start=offset + att.trig_start,
+                          span_end=offset + mt.end, quote=sent[att.trig_start:mt.end], rule=att.rule,
+                          victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
+    facts.sort(key=lambda f: f.span_start)
     facts.extend(_self_inflicted(sent, offset, mentions, attached))
     return facts
 
@@ -225,6 +236,8 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
                     quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)
         fact.extras["trigger"] = att.trigger
+        if att.trigger[:5].lower() == "among":
+            fact.extras["among"] = True  # "X was among those killed": part of an earlier figure
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
         if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)):

@@ -101,7 +101,8 @@ def compiled() -> Patterns:
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
-               |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*)?)?"""
+               |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}
+               |\s*,(?=\s+who\b))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?\s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
     toll = _words(lex.toll_triggers)
@@ -114,7 +115,7 @@ def compiled() -> Patterns:
         np=regex.compile(np, FLAGS),
         np_at=regex.compile(rf"(?:(?:{dets})\s+)*(?:{np_body})(?![\w-])", FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
-        active=regex.compile(rf"\b(?P<trig>{active})\b\s+", FLAGS),
+        active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
         toll=regex.compile(rf"\b(?P<trig>{toll})\b{toll_verb}\s+", FLAGS),
         conj=regex.compile(r"\A\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+along\s+with\s+|\s+plus\s+|\s*&\s*)\Z", FLAGS),

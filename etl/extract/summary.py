@@ -71,7 +71,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
             if fact.extras.get("backref") or fact.extras.get("among"):
-                parent = prior[-1]
+                victims = [f for f in prior if _group(f) != "perpetrator"] or prior
+                parent = max(victims, key=lambda f: f.best)
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
                 fact.class_reason = f"refers back to {parent.fact_id}"
                 continue
