@@ -390,7 +390,14 @@ class Fetcher:
             row.status, row.error = "error", f"not an HTML page (Content-Type {ctype})"
             return DocumentError(url, row.error, stage="fetch"), row
         else:
-            doc = html_document(res.content, url, url=url)
+            charset = _charset(res.content_type, None)
+            body = res.content
+            if charset:  # the server said which encoding: trust it over the page's guesswork
+                try:
+                    body = res.content.decode(charset, "replace")
+                except LookupError:
+                    pass
+            doc = html_document(body, url, url=url)
         if isinstance(doc, DocumentError):
             row.status, row.error = "empty", doc.reason
             self._count("empty")
@@ -442,13 +449,14 @@ class Fetcher:
 
 
 def looks_like_feed(res: FetchResult) -> bool:
-    ctype = res.content_type.split(";")[0].strip()
-    if ctype in HTML_TYPES:
-        return False
+    """A feed by its first bytes (servers often label feeds text/html or text/plain), else by type."""
     head = res.content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if any(t in ctype for t in FEED_TYPES):
+    if head.startswith((b"<rss", b"<feed", b"<rdf:rdf")):
         return True
-    return head.startswith(b"<?xml") and any(t in head for t in (b"<rss", b"<feed", b"<rdf:rdf"))
+    if head.startswith(b"<?xml"):
+        return any(t in head for t in (b"<rss", b"<feed", b"<rdf:rdf"))
+    ctype = res.content_type.split(";")[0].strip()
+    return ctype not in HTML_TYPES and any(t in ctype for t in FEED_TYPES) and not head.startswith(b"<!doctype html")
 
 
 def _aware(value: datetime) -> datetime:
@@ -463,12 +471,12 @@ def _entry_time(entry, keys=("published_parsed", "updated_parsed", "created_pars
     return None
 
 
-def _charset(content_type: str) -> str:
+def _charset(content_type: str, default: str | None = "utf-8") -> str | None:
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
         if key == "charset" and value:
             return value.strip('"')
-    return "utf-8"
+    return default
 
 
 def _name(source) -> str | None:

@@ -653,6 +653,25 @@ def _stdlib_html(html: str) -> tuple[str, dict]:
     return "\n\n".join(p for p in paragraphs if p), meta
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _decode_html(data: bytes) -> str:
+    """Bytes of a page -> text: BOM, else the ``<meta charset>``, else UTF-8, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace")
+    match = _CHARSET.search(data[:4096])
+    if match:
+        try:
+            return data.decode(match.group(1).decode("ascii"), "replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
 def html_fragment_text(html: str) -> str:
     """Text of an HTML fragment known to be article body (a feed entry's content), paragraphs kept."""
     return _stdlib_html(html)[0]
@@ -671,10 +690,7 @@ def html_document(html: str | bytes, ref: str, url: str | None = None) -> Docume
     URL) by trafilatura in precision mode, which leaves out navigation, related-story lists, comments
     and footers, and finds no article in a page that is only lists of links; the stdlib parser
     (dropping the same furniture by tag, class, id and role) when trafilatura is missing or fails."""
-    if isinstance(html, bytes):
-        decoded = html.decode("utf-8", "replace")
-    else:
-        decoded = html
+    decoded = _decode_html(html) if isinstance(html, bytes) else html
     text = title = site = published = canonical = None
     extractor = "stdlib"
     traf, traf_ok = _trafilatura(), False

@@ -189,6 +189,23 @@ def test_index_page_of_headline_links_yields_no_document(server):
     assert docs == [] and errors[0].reason == "HTML page has no article text"
 
 
+def test_feed_labelled_text_html_is_read_as_a_feed(server):
+    base, site = server
+    site.add("/feed", feed_xml(base, paths=["/news/clinic-blast"]), ctype="text/html")
+    site.add_articles()
+    docs, errors = split(read_inputs([f"{base}/feed"], fetcher=fetcher_for()))
+    assert errors == [] and [d.url for d in docs] == [f"{base}/news/clinic-blast"]
+
+
+def test_latin1_page_with_charset_in_the_header_only(server):
+    base, site = server
+    page = (WEB / "clinic-blast.html").read_text().replace('<meta charset="utf-8">', "").replace(
+        "in\nSemra on Saturday", "in\nSémra on Saturday")
+    site.add("/news/latin1", page.encode("latin-1"), ctype="text/html; charset=ISO-8859-1")
+    docs, errors = split(read_inputs([f"{base}/news/latin1"], fetcher=fetcher_for()))
+    assert errors == [] and "clinic in Sémra on Saturday" in docs[0].text
+
+
 # ---------------------------------------------------------------------------------------------- incremental
 
 def test_second_run_fetches_nothing_new(server):
