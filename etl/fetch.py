@@ -117,22 +117,26 @@ class FetchState:
             return False
         if self.con is None:
             return True
-        if not self._has_documents:
-            self._has_documents = bool(self.con.execute(
-                "select count(*) from information_schema.tables where table_name = 'documents'").fetchone()[0])
-            if not self._has_documents:
-                return True
+        if not self._documents_table():
+            return True
         return self.con.execute("select count(*) from documents where content_hash = ?",
                                 [content_hash]).fetchone()[0] > 0
 
+    def _documents_table(self) -> bool:
+        if self._has_documents is None:  # the warehouse is migrated before reading starts: ask once
+            self._has_documents = bool(self.con.execute(
+                "select count(*) from information_schema.tables where table_name = 'documents'").fetchone()[0])
+        return self._has_documents
+
     def pending_entries(self, feed_url: str) -> list[StateRow]:
         """Entries of a feed to try again: those that failed, or were fetched but never loaded."""
-        rows = (list(self._rows.values()) if self.con is None else
-                [StateRow(*r) for r in self.con.execute(
-                    f"select {', '.join(STATE_COLUMNS)} from fetch_state where feed_url = ? order by url",
-                    [feed_url]).fetchall()])
-        return [r for r in rows if r.feed_url == feed_url and
-                (r.status == "error" or (r.status == "ok" and not self.ingested(r.content_hash)))]
+        if self.con is None:
+            return [r for r in self._rows.values() if r.feed_url == feed_url and r.status == "error"]
+        not_loaded = ("or (s.status = 'ok' and not exists (select 1 from documents d "
+                      "where d.content_hash = s.content_hash))") if self._documents_table() else ""
+        return [StateRow(*r) for r in self.con.execute(
+            f"select {', '.join('s.' + c for c in STATE_COLUMNS)} from fetch_state s "
+            f"where s.feed_url = ? and (s.status = 'error' {not_loaded}) order by s.url", [feed_url]).fetchall()]
 
 
 # --------------------------------------------------------------------------------------------- HTTP
