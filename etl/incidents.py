@@ -6,8 +6,9 @@ the same ``incident_id`` values, whatever order the documents were loaded in.
 
 How a fact joins an incident (the SQL half is ``sql/incidents/link_pairs.sql``):
 
-1. Only counted facts seed or join incidents: news and perpetrator figures that are not sub-counts,
-   background, repeats or cumulative tolls. Sub-counts ride along with their parent (role ``part``).
+1. Counted facts (news and perpetrator figures that are not sub-counts, background or repeats) found
+   or join incidents. A cumulative toll ("the toll rose to 18") may join an incident as its source's
+   update but never founds one. Sub-counts ride along with their parent (role ``part``).
 2. Two facts are *compatible* when they have the same outcome, come from different documents, have
    compatible places, dates, causes and victims, and counts that could describe one event.
 3. Facts are taken in publication order; each joins the existing incident whose every member is
@@ -66,6 +67,8 @@ def link(candidates: list[dict], pairs: list[tuple[str, str, int]]) -> dict[str,
                 options.append((day, ratio, order[inc], inc))
         if options:
             inc = min(options)[3]
+        elif not cand.get("can_seed", True):  # a cumulative toll updates an incident, never founds one
+            continue
         else:
             inc = incident_id_for(cand["outcome"], cand["content_hash"], cand["span_start"], cand["span_end"])
             while inc in members:  # the same figure twice in one document text: keep ids unique

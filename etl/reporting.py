@@ -143,8 +143,9 @@ def totals_line(columns: list[str], rows: list[tuple], unit: str) -> str:
         acc[3] += int(high)
         acc[4] = acc[4] or row[i_rng].endswith("+")
     noun = "incidents" if unit == "incident" else "facts"
-    parts = [f"{o}: best {a[1]} (range {range_text(a[2], a[3], a[4])}) in {a[0]} {noun}" for o, a in sums.items()]
-    return "total " + ("; ".join(parts) if parts else "none")
+    lines = [f"total {o}: best {a[1]} (range {range_text(a[2], a[3], a[4])}) in {a[0]} {noun}"
+             for o, a in sorted(sums.items())]
+    return "\n".join(lines) if lines else "total: none"
 
 
 def _cell(value) -> str:
@@ -173,7 +174,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerows([[str(v).lower() if isinstance(v, bool) else _cell(v) for v in row] for row in rows])
         return buf.getvalue()
     cells = [[_cell(v) for v in row] for row in rows]
     if fmt == "markdown":
@@ -210,7 +211,8 @@ def explain(warehouse, ref: str) -> str:
 def _explain_incident(con, incident_id: str) -> str:
     cur = con.execute("select * from incidents where incident_id = $id", {"id": incident_id})
     inc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
-    lines = [f"incident {incident_id}: {inc['outcome']} best={inc['best']} range={inc['low']}–{inc['high']}"
+    lines = [f"incident {incident_id}: {inc['outcome']} best={inc['best']} "
+             f"range={range_text(inc['low'], inc['high'], inc['high_open'])}"
              f"{' DISPUTED' if inc['disputed'] else ''} grade={inc['grade']}",
              f"  {_cell(inc['event_date']) or 'date unknown'} at {inc['place'] or 'place unknown'}"
              f"{', ' + inc['admin1'] if inc['admin1'] else ''}{', ' + inc['country'] if inc['country'] else ''};"

@@ -127,6 +127,22 @@ def test_sub_counts_and_cumulative_tolls_create_no_incidents():
     assert links == {"d1#1": "member", "d1#2": "part"}
 
 
+def test_a_later_cumulative_toll_updates_an_incident_but_never_founds_one():
+    con = memory_warehouse({
+        "documents": [doc("d1", "Reuters", "2024-05-01 09:00"), doc("d2", "Reuters", "2024-05-02 09:00"),
+                      doc("d3", "AFP", "2024-05-20 09:00")],
+        "facts": [fact("d1#1", 5),
+                  # "the toll from Tuesday's strike in Gao rose to 9"
+                  fact("d2#1", 9, count_anchor="cumulative", fact_class="cumulative"),
+                  # a campaign toll elsewhere in time: joins nothing, founds nothing
+                  fact("d3#1", 140, day=None, count_anchor="cumulative", fact_class="cumulative")],
+    })
+    [inc] = incidents(con)
+    assert (inc["low"], inc["best"], inc["high"], inc["n_documents"]) == (9, 9, 9, 2)
+    links = dict(con.execute("select fact_id, used from incident_facts").fetchall())
+    assert links == {"d1#1": False, "d2#1": True}
+
+
 def test_two_figures_from_one_document_are_never_merged():
     con = memory_warehouse({
         "documents": [doc("d1", "Reuters", "2024-05-01 09:00"), doc("d2", "AFP", "2024-05-01 12:00")],

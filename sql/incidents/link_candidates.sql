@@ -1,11 +1,12 @@
--- grain: one row per fact that can found or join an incident (counted, incremental, current document)
+-- grain: one row per fact that can found or join an incident: counted facts, plus cumulative tolls,
+-- which may join (update) an incident but never found one (can_seed = false); current documents only
 -- reads: stg_facts
 -- seq is the processing order of the linker: publication order, then content (never load order)
 with
 
 counted as (
     select * from stg_facts
-    where is_counted and count_anchor <> 'cumulative'
+    where is_counted or (fact_class = 'cumulative' and parent_fact_id is null)
 ),
 
 keyed as (
@@ -34,7 +35,8 @@ keyed as (
         victim_category,
         status,
         best,
-        published_at
+        published_at,
+        is_counted and count_anchor <> 'cumulative' as can_seed
     from counted
 ),
 

@@ -58,7 +58,7 @@ incident_units as (
         low,
         best,
         high,
-        false as high_open,
+        high_open,
         children,
         women,
         grade,
