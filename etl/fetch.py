@@ -33,6 +33,7 @@ from etl.documents import Document, DocumentError
 from etl.readers import _text_document, html_document, html_fragment_text
 
 log = logging.getLogger("etl.fetch")
+log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
 
 DEFAULT_USER_AGENT = "casualty-etl/0.1 (humanitarian casualty recording; +https://github.com/casualty-etl)"
 RETRY_STATUS = {429, 500, 502, 503, 504}

@@ -192,6 +192,10 @@ def _iter_inputs(inputs, stdin, config, con, fetcher) -> Iterator[Document | Doc
                     continue
                 yield from f.read_url(source.location, source=source, kind=source.kind)
     finally:
+        if fetcher is not None:
+            import logging
+            logging.getLogger("etl.fetch").info("fetch summary: %s", dict(fetcher.stats),
+                                                extra={"fetch_stats": dict(fetcher.stats)})
         if own_fetcher is not None:
             own_fetcher.close()
 
