@@ -12,7 +12,8 @@ Formats, chosen by suffix (a trailing ``.gz`` is decompressed first):
   ``article``, ``notes``, ``summary``, ``description``...); delimiter, BOM, UTF-16 (media-monitoring
   exports), Excel's ``sep=`` line and quoted multi-line fields are handled; rows are streamed;
 - ``.html`` / ``.htm``: the article text and metadata by trafilatura (navigation, related-story lists and
-  footers are not the article); a stdlib parser that drops the same furniture is the fallback.
+  footers are not the article); a stdlib parser that drops the same furniture is the fallback;
+- ``.zip`` / ``.tar``, ``.tar.gz``, ``.tgz``...: every supported member, streamed, named ``archive!member``.
 
 ``http://`` and ``https://`` inputs are fetched (see etl.fetch): an HTML page, or an RSS/Atom feed whose
 entries' pages are fetched.
@@ -27,11 +28,13 @@ import json
 import os
 import re
 import sys
+import tarfile
+import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from etl.documents import Document, DocumentError
 
@@ -127,7 +130,7 @@ def iter_paths(inputs: list[str]) -> Iterator[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     p = Path(root) / name
-                    if not name.startswith(".") and _suffix(p)[0] in SUFFIXES:
+                    if not name.startswith(".") and (_suffix(p)[0] in SUFFIXES or _archive_kind(name)):
                         yield p
         else:
             yield path
@@ -221,37 +224,51 @@ def read_path(item: str, options: dict | None = None) -> Iterator[Document | Doc
 
 
 def read_file(path: Path, options: dict | None = None) -> Iterator[Document | DocumentError]:
-    """Documents of one file, chosen by suffix; ``.gz`` files are decompressed as they are read."""
+    """Documents of one file, chosen by suffix; ``.gz`` files are decompressed as they are read and
+    ``.zip`` / ``.tar(.gz|.bz2|.xz)`` archives are read member by member."""
     path = Path(path)
     ref = str(path)
+    options = options or {}
+    archive = _archive_kind(path.name)
+    if archive:
+        yield from read_archive(path, archive, options)
+        return
     suffix, gz = _suffix(path)
     if suffix not in SUFFIXES:
         yield DocumentError(ref, f"unsupported file type {''.join(path.suffixes) or '(none)'}; use .txt, .md, "
-                                 ".jsonl, .json, .csv, .tsv or .html, optionally gzipped (.gz)")
+                                 ".jsonl, .json, .csv, .tsv or .html, optionally gzipped (.gz), or a "
+                                 ".zip/.tar.gz of them")
         return
-    options = options or {}
-    try:
-        if gz:
+    if gz:
+        try:
             with open(path, "rb") as fh:
-                if fh.read(2) != b"\x1f\x8b":
-                    yield DocumentError(ref, "not a gzip file (the name ends in .gz)")
-                    return
-        if suffix in STREAMED:
-            with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-                if suffix in JSONL_SUFFIXES:
-                    yield from read_jsonl(fh, ref)
-                else:
-                    yield from read_csv(fh, ref, delimiter="\t" if suffix == ".tsv" else None,
-                                        text_column=options.get("text_column"))
+                magic = fh.read(2)
+        except OSError as exc:
+            yield DocumentError(ref, f"cannot read: {exc.strerror or exc}")
             return
-        if gz:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        # OSError covers a missing file and gzip.BadGzipFile; EOFError a truncated gzip stream
+        if magic != b"\x1f\x8b":
+            yield DocumentError(ref, "not a gzip file (the name ends in .gz)")
+            return
+    yield from _read_opened(lambda: gzip.open(path, "rb") if gz else open(path, "rb"), suffix, ref, options)
+
+
+_READ_ERRORS = (OSError, EOFError, zlib.error, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+                tarfile.TarError)  # missing file, bad/truncated gzip, encrypted or broken archive member
+
+
+def _read_opened(opener, suffix: str, ref: str, options: dict) -> Iterator[Document | DocumentError]:
+    """Documents of one binary stream of a known format (a file, a gzip stream, an archive member)."""
+    try:
+        with opener() as fh:
+            if suffix in JSONL_SUFFIXES:
+                yield from read_jsonl(fh, ref)
+                return
+            if suffix in CSV_SUFFIXES:
+                yield from read_csv(fh, ref, delimiter="\t" if suffix == ".tsv" else None,
+                                    text_column=options.get("text_column"))
+                return
+            data = fh.read(MAX_BYTES + 1)
+    except _READ_ERRORS as exc:
         yield DocumentError(ref, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         return
     if len(data) > MAX_BYTES:
@@ -267,6 +284,50 @@ def read_file(path: Path, options: dict | None = None) -> Iterator[Document | Do
         yield html_document(text, ref)
     else:
         yield _text_document(text, ref)
+
+
+def _archive_kind(name: str) -> str | None:
+    name = name.lower()
+    if name.endswith(".zip"):
+        return "zip"
+    if name.endswith((".tar", ".tgz", ".tbz2", ".txz", ".tar.gz", ".tar.bz2", ".tar.xz")):
+        return "tar"
+    return None
+
+
+def _member_wanted(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return (bool(parts) and not any(p.startswith(".") or p == "__MACOSX" for p in parts)
+            and _suffix(PurePosixPath(name))[0] in SUFFIXES)
+
+
+def read_archive(path: Path, kind: str, options: dict | None = None) -> Iterator[Document | DocumentError]:
+    """Documents of every supported file in a zip or tar archive (members named ``archive!member``);
+    other members are skipped, as in a directory. Members are streamed, never extracted to disk."""
+    ref = str(path)
+    options = options or {}
+    try:
+        if kind == "zip":
+            with zipfile.ZipFile(path) as zf:
+                for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                    if info.is_dir() or not _member_wanted(info.filename):
+                        continue
+                    suffix, gz = _suffix(PurePosixPath(info.filename))
+                    yield from _read_opened(
+                        lambda info=info, gz=gz: gzip.GzipFile(fileobj=zf.open(info)) if gz else zf.open(info),
+                        suffix, f"{ref}!{info.filename}", options)
+        else:
+            with tarfile.open(path, mode="r:*") as tf:
+                for member in tf:  # archive order: a compressed tar is read once, front to back
+                    if not member.isfile() or not _member_wanted(member.name):
+                        continue
+                    suffix, gz = _suffix(PurePosixPath(member.name))
+                    yield from _read_opened(
+                        lambda member=member, gz=gz: (gzip.GzipFile(fileobj=tf.extractfile(member)) if gz
+                                                      else tf.extractfile(member)),
+                        suffix, f"{ref}!{member.name}", options)
+    except _READ_ERRORS as exc:
+        yield DocumentError(ref, f"cannot read archive: {getattr(exc, 'strerror', None) or exc}")
 
 
 # --------------------------------------------------------------------------------------------- stdin

@@ -236,6 +236,43 @@ def test_truncated_and_fake_gzip_are_errors(tmp_path):
     assert [e.reason for e in read(fake)[1]] == ["not a gzip file (the name ends in .gz)"]
 
 
+# ---------------------------------------------------------------------------------------------- archives
+
+def test_zip_archive_members_streamed_and_named(tmp_path):
+    import zipfile
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(FILES / "events-export.csv", "2024-11/events-export.csv")
+        zf.write(FILES / "field-report.txt", "2024-11/field-report.txt")
+        zf.writestr("2024-11/extra.jsonl.gz", gzip.compress(b'{"id": "z1", "text": "One guard was killed."}\n'))
+        zf.writestr("__MACOSX/2024-11/._field-report.txt", b"\x00\x05junk")
+        zf.writestr("2024-11/readme.pdf", b"%PDF")
+    docs, errors = docs_and_errors(read_inputs([str(archive)]))
+    assert [d.id for d in docs] == ["XYZ1001", "XYZ1002", "XYZ1004", "z1", "fr-2024-11-28"]
+    assert docs[0].ref == f"{archive}!2024-11/events-export.csv:2"
+    assert docs[3].ref == f"{archive}!2024-11/extra.jsonl.gz:1"
+    assert [e.ref for e in errors] == [f"{archive}!2024-11/events-export.csv:5"]  # the row without notes
+
+
+def test_tar_gz_archive_and_archives_inside_folders(tmp_path):
+    import tarfile
+    (tmp_path / "in").mkdir()
+    with tarfile.open(tmp_path / "in" / "batch.tar.gz", "w:gz") as tf:
+        tf.add(FILES / "bundle.json", "batch/bundle.json")
+        tf.add(FILES / "articles.jsonl", "batch/articles.jsonl")
+    docs, errors = docs_and_errors(read_inputs([str(tmp_path / "in")]))
+    assert [d.id for d in docs] == ["b-1", "b-2", "j1", "j2", "j6"]
+    assert docs[2].ref.endswith("batch.tar.gz!batch/articles.jsonl:1")
+    assert len(errors) == 3 and all("batch.tar.gz!batch/articles.jsonl:" in e.ref for e in errors)
+
+
+def test_broken_archive_is_one_error(tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    docs, errors = docs_and_errors(read_inputs([str(bad)]))
+    assert docs == [] and errors[0].ref == str(bad) and "cannot read archive" in errors[0].reason
+
+
 # ---------------------------------------------------------------------------------------------- html
 
 def test_html_file_article_without_furniture():
