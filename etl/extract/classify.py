@@ -1,11 +1,282 @@
-"""Classify each fact: news, part, background, repeat, perpetrator, cumulative."""
+"""Classify each fact: news, part, background, repeat, perpetrator, cumulative.
+
+Background cues are data (``etl/lexicon/background.yaml``): link lines, the killing a protest or
+trial is about, and time expressions. For time expressions the one nearest to the figure in its
+sentence decides, so "Gunmen opened fire on Friday, killing four" stays news even when the same
+sentence recalls "a similar attack last month". Only sentences that carry facts are looked at, and
+every pattern is compiled once.
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+
+import regex
+
+from etl.extract.lexicon import LexiconError, read_yaml
+from etl.extract.sentences import split_sentences
 from etl.facts import Fact
 
+FILE = "background.yaml"
+_KINDS = ("cue", "time")
+_SCOPES = ("line", "sentence", "before")
+_EFFECTS = ("past", "recent")
+_MONTHS = {m: n for n, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
+                         r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
+_STOP = regex.compile(r"[;]")
+RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
+# a past time expression AFTER the figure dates it only within its clause: not across another verb
+# ("accused of killing one ... had served in the military in the late 1990s")
+_OTHER_CLAUSE = regex.compile(r"[;]|\b(?:had|has|have|was|were|is|are|said|says|told|will|would)\b", regex.I)
+AFTER_REACH = 120
+# a sentence that tells a new occurrence does not continue the background of the one before
+_NEW_EVENT = regex.compile(r"\b(?:again|another|meanwhile|separately|in\s+a\s+separate)\b", regex.I)
 
-def classify(text: str, facts: list[Fact]) -> None:
-    """Set ``fact_class`` and ``class_reason`` on each fact (in place)."""
+
+@dataclass(frozen=True)
+class Rule:
+    """One background cue as loaded from background.yaml."""
+
+    name: str
+    kind: str
+    pattern: regex.Pattern
+    reason: str
+    effect: str = "past"
+    scope: str = "sentence"
+    reach: int = 120
+    direction: str = "both"
+    compare: str | None = None
+    unknown: str = "neutral"
+    weak: bool = False
+    requires: dict = field(default_factory=dict)
+    examples: tuple = ()
+    counter_examples: tuple = ()
+
+
+@dataclass
+class _Cue:
+    rule: Rule
+    start: int
+    end: int
+    effect: str | None  # past | recent | None (neutral: dates nothing)
+
+    @property
+    def text(self) -> str:
+        return self.rule.name
+
+
+def _expand(name: str, pattern: str, fragments: dict[str, str]) -> str:
+    def sub(m):
+        key = m.group(1)
+        if key not in fragments:
+            raise LexiconError(f"{FILE}: rule {name!r}: field 'pattern' uses unknown fragment {{{key}}}")
+        return fragments[key]
+    return regex.sub(r"\{([A-Z_]+)\}", sub, pattern)
+
+
+def _rule(raw: dict, fragments: dict[str, str]) -> Rule:
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise LexiconError(f"{FILE}: a rule has no 'name'")
+
+    def bad(fld, allowed):
+        raise LexiconError(f"{FILE}: rule {name!r}: field {fld!r} must be one of {'|'.join(allowed)}")
+    kind = raw.get("kind")
+    if kind not in _KINDS:
+        bad("kind", _KINDS)
+    if raw.get("scope", "sentence") not in _SCOPES:
+        bad("scope", _SCOPES)
+    if raw.get("effect", "past") not in _EFFECTS:
+        bad("effect", _EFFECTS)
+    if raw.get("compare") not in (None, "year", "date"):
+        bad("compare", ("year", "date"))
+    if not isinstance(raw.get("pattern"), str) or not isinstance(raw.get("reason"), str):
+        raise LexiconError(f"{FILE}: rule {name!r}: fields 'pattern' and 'reason' must be text")
+    flags = regex.V0 | (0 if raw.get("case_sensitive") else regex.IGNORECASE)
+    if raw.get("scope") == "line":
+        flags |= regex.MULTILINE
+    try:
+        pattern = regex.compile(_expand(name, raw["pattern"], fragments), flags)
+    except regex.error as exc:
+        raise LexiconError(f"{FILE}: rule {name!r}: field 'pattern' is not a valid regex: {exc}") from exc
+    return Rule(name=name, kind=kind, pattern=pattern, reason=raw["reason"], effect=raw.get("effect", "past"),
+                scope=raw.get("scope", "sentence"), reach=int(raw.get("reach", 120)),
+                direction=raw.get("direction", "both"), compare=raw.get("compare"),
+                unknown=raw.get("unknown", "neutral"), weak=bool(raw.get("weak")),
+                requires=dict(raw.get("requires") or {}),
+                examples=tuple(raw.get("examples") or ()), counter_examples=tuple(raw.get("counter_examples") or ()))
+
+
+@functools.cache
+def rules() -> tuple[Rule, ...]:
+    """The background rules, validated and compiled (once per process)."""
+    data = read_yaml(FILE)
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise LexiconError(f"{FILE}: needs 'fragments' (mapping) and 'rules' (list)")
+    fragments = {k: str(v) for k, v in (data.get("fragments") or {}).items()}
+    loaded = tuple(_rule(raw, fragments) for raw in data["rules"])
+    names = [r.name for r in loaded]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise LexiconError(f"{FILE}: rule names must be unique: {dupes}")
+    return loaded
+
+
+@functools.cache
+def _full_date() -> regex.Pattern:
+    month = read_yaml(FILE)["fragments"]["MONTH"]
+    return regex.compile(rf"(?<month>{month})\s+(?<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?<year>(?:19|20)\d\d)\b"
+                         rf"|\b(?<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?<month>{month}),?\s+(?<year>(?:19|20)\d\d)\b"
+                         r"|\b(?<year>(?:19|20)\d\d)-(?<mnum>[01]\d)-(?<day>[0-3]\d)\b")
+
+
+def _month_number(word: str | None) -> int | None:
+    return _MONTHS.get((word or "").strip(". ").lower()[:3]) if word else None
+
+
+def _date_of(m, default_year: int | None) -> date | None:
+    groups = m.groupdict()
+    month = int(groups["mnum"]) if groups.get("mnum") else _month_number(groups.get("month"))
+    year = groups.get("year")
+    try:
+        return date(int(year) if year else default_year, month, int(m.group("day")))
+    except (TypeError, ValueError):
+        return None
+
+
+def reference_date(text: str, published: date | None = None) -> date | None:
+    """The publication date, or else the latest full date written in the text (a dateline,
+    "Updated July 8, 2016"), or None.
+
+    >>> reference_date("Posted Jan. 21, 2016; updated January 22, 2016.")
+    datetime.date(2016, 1, 22)
+    """
+    if published is not None:
+        return published
+    found = [d for m in _full_date().finditer(text) if (d := _date_of(m, None)) is not None]
+    return max(found) if found else None
+
+
+def _effect(rule: Rule, m, ref: date | None, exact: bool) -> str | None:
+    """past / recent / None for one matched time expression; ``exact``: ref is the publication date."""
+    if rule.compare is None:
+        return rule.effect
+    if ref is None:
+        return rule.effect if rule.unknown == "past" else None
+    if rule.compare == "year":
+        return "past" if int(m.group("year")) < ref.year else None
+    if "day" not in m.groupdict() or not m.group("day"):
+        return rule.effect  # a branch without a date (e.g. "9/11")
+    when = _date_of(m, ref.year)
+    if when is None:
+        return None
+    if not m.group("year") and when > ref:
+        if not exact:  # a date inferred from the text is only a lower bound of the publication date
+            return None
+        when = _date_of(m, ref.year - 1)
+    days = (ref - when).days
+    if days > RECENT_DAYS:
+        return "past"
+    return "recent" if days >= -1 else None
+
+
+def _time_cues(sent: str, spans: list[tuple[int, int]], ref: date | None, exact: bool) -> list[_Cue]:
+    cues: list[_Cue] = []
+    for rule in rules():
+        if rule.kind != "time":
+            continue
+        for m in rule.pattern.finditer(sent):
+            cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, ref, exact)))
+    dates = [(c.start, c.end) for c in cues if c.rule.compare == "date"]
+    # a year inside a full date, or one that is itself a figure, is not a separate cue
+    return [c for c in cues if not (c.rule.compare == "year" and any(
+        a < c.end and c.start < b for a, b in dates + spans))]
+
+
+def _requires_ok(rule: Rule, fact: Fact, sent: str, s: int, e: int) -> bool:
+    req = rule.requires
+    if not req:
+        return True
+    if req.get("perfect"):
+        window = sent[max(0, s - 60):min(len(sent), e + 40)]
+        if not _PERFECT.search(window):
+            return False
+    if "min_best" in req:
+        lexeme = regex.sub(r"\s+of\Z", "", " ".join((fact.count.lexeme or "").lower().split()))
+        if fact.best < int(req["min_best"]) and lexeme not in [str(x).lower() for x in req.get("or_lexeme", [])]:
+            return False
+    return True
+
+
+def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
+    """Is the cue inside a comma-enclosed aside that does not hold the figure?
+    ("Last night, a year after a similar raid, gunmen killed five guards")"""
+    left, right = sent.rfind(",", 0, c.start), sent.find(",", c.end)
+    if left == -1 or right == -1 or left < s < right or left < e <= right:
+        return False
+    return right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
+
+
+def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue]) -> _Cue | None:
+    has_recent = any(c.effect == "recent" for c in cues)
+    best, best_key = None, None
+    for c in cues:
+        if c.effect is None or (c.rule.direction == "after" and c.start >= s):
+            continue
+        if c.effect == "past" and (c.rule.weak and has_recent or not _requires_ok(c.rule, fact, sent, s, e)):
+            continue
+        gap = 0 if c.start < e and s < c.end else (s - c.end if c.end <= s else c.start - e)
+        if c.effect == "past" and c.start >= e and (gap > AFTER_REACH or _OTHER_CLAUSE.search(sent, e, c.start)):
+            continue
+        if c.effect == "past" and gap and _aside(sent, c, s, e):
+            continue
+        # a weak cue only when nothing else dates the figure; on a tie the news reading wins
+        key = (c.rule.weak, gap, 0 if c.effect == "recent" else 1)
+        if best_key is None or key < best_key:
+            best, best_key = c, key
+    return best
+
+
+def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
+    """A decisive (kind: cue) rule that fires for this fact, with the words that fired it."""
+    for rule in rules():
+        if rule.kind != "cue":
+            continue
+        if rule.scope == "line":
+            a = text.rfind("\n", 0, fact.span_start) + 1
+            b = text.find("\n", fact.span_start)
+            m = rule.pattern.search(text[a:b if b != -1 else len(text)])
+        elif rule.scope == "sentence":
+            m = rule.pattern.search(sent)
+        else:
+            m = None
+            for cand in rule.pattern.finditer(sent, max(0, s - rule.reach - 200), min(len(sent), s + 40)):
+                if cand.start() < s:  # the cue may end inside the figure ("protested over the deaths of 12")
+                    m = cand
+            if m is not None and (s - m.end() > rule.reach or _STOP.search(sent, m.end(), max(s, m.end()))):
+                m = None
+        if m is not None:
+            return rule, m.group(0)
+    return None
+
+
+def _why(rule: Rule, words: str) -> str:
+    words = " ".join(words.split())
+    return f"{rule.name}: {words!r} ({rule.reason})"
+
+
+def classify(text: str, facts: list[Fact], published: date | None = None) -> None:
+    """Set ``fact_class`` and ``class_reason`` on each fact (in place); parts are left alone.
+
+    >>> from etl.extract import extract
+    >>> [(f.best, f.fact_class) for f in extract("Four people were killed on Friday. "
+    ...  "A similar attack last month killed 12 people.")]
+    [(4, 'news'), (12, 'background')]
+    """
     for fact in facts:
         if fact.fact_class == "part":
             continue
@@ -15,3 +286,54 @@ def classify(text: str, facts: list[Fact]) -> None:
         elif fact.count_anchor == "cumulative":
             fact.fact_class = "cumulative"
             fact.class_reason = "a running toll that replaces earlier figures"
+    todo = [f for f in facts if f.fact_class != "part"]
+    if not todo:
+        return
+    bounds = split_sentences(text)
+    starts = [a for a, _ in bounds]
+    ref = reference_date(text, published)
+    by_sentence: dict[int, list[Fact]] = {}
+    for fact in todo:
+        idx = max(0, bisect.bisect_right(starts, fact.span_start) - 1)
+        by_sentence.setdefault(idx, []).append(fact)
+    exact = published is not None
+    dated: dict[int, bool] = {}  # sentence -> all its figures are dated before the news window
+
+    def previous_dated(idx: int) -> bool:
+        """Is the sentence before ``idx``, in the same paragraph, about an earlier event?"""
+        p = idx - 1
+        if p < 0 or "\n" in text[bounds[p][1]:bounds[idx][0]]:
+            return False
+        if p in by_sentence:
+            return dated.get(p, False)
+        effects = {c.effect for c in _time_cues(text[bounds[p][0]:bounds[p][1]], [], ref, exact)
+                   if c.effect and not c.rule.requires}
+        return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
+
+    for idx in sorted(by_sentence):
+        group = by_sentence[idx]
+        a, b = bounds[idx] if bounds else (0, len(text))
+        sent = text[a:b]
+        spans = [(f.span_start - a, f.span_end - a) for f in facts if a <= f.span_start < b]
+        cues = _time_cues(sent, spans, ref, exact)
+        inherit = (bounds and not any(c.effect and not c.rule.requires for c in cues)
+                   and not _NEW_EVENT.search(sent) and previous_dated(idx))
+        all_dated = True
+        for fact in group:
+            s, e = fact.span_start - a, fact.span_end - a
+            hit = _cue(fact, text, sent, s)
+            if hit is not None:
+                fact.fact_class, fact.class_reason = "background", _why(*hit)
+                all_dated = False
+                continue
+            near = _nearest_time(fact, sent, s, e, cues)
+            if near is not None and near.effect == "past":
+                fact.fact_class = "background"
+                fact.class_reason = _why(near.rule, sent[near.start:near.end])
+            elif inherit:
+                fact.fact_class = "background"
+                fact.class_reason = (f"same_paragraph: follows sentence {idx - 1} about an earlier event, "
+                                     "with no time of its own")
+            else:
+                all_dated = False
+        dated[idx] = all_dated and not _NEW_EVENT.search(sent)
