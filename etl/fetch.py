@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from etl.documents import Document, DocumentError
 from etl.readers import _text_document, html_document, html_fragment_text
@@ -168,13 +168,15 @@ class Fetcher:
     ``timeout``: seconds to connect / wait for data; ``deadline``: seconds for a whole response;
     ``retries``: extra attempts after a timeout, connection error, 429 or 5xx, waiting ``backoff``,
     2×``backoff``... seconds (or the server's Retry-After, up to ``max_wait``); ``max_bytes``: largest
-    body read; ``workers``: feed entry pages fetched at once; ``max_entries``: newest entries read per feed.
+    body read; ``workers``: feed entry pages fetched at once; ``per_host``: at most this many requests
+    to one host at a time; ``delay``: seconds between two requests to one host; ``max_entries``: newest
+    entries read per feed.
     """
 
     def __init__(self, state: FetchState | None = None, *, timeout: float = 15.0, deadline: float = 60.0,
                  retries: int = 2, backoff: float = 1.0, max_wait: float = 30.0,
                  max_bytes: int = 10 * 1024 * 1024, workers: int = 4, max_entries: int | None = None,
-                 user_agent: str = DEFAULT_USER_AGENT, client=None):
+                 per_host: int = 2, delay: float = 0.0, user_agent: str = DEFAULT_USER_AGENT, client=None):
         import httpx  # imported here: only runs that fetch need it
 
         self.httpx = httpx
@@ -182,6 +184,8 @@ class Fetcher:
         self.timeout, self.deadline, self.retries = float(timeout), float(deadline), int(retries)
         self.backoff, self.max_wait, self.max_bytes = float(backoff), float(max_wait), int(max_bytes)
         self.workers, self.max_entries = max(1, int(workers)), max_entries
+        self.per_host, self.delay = max(1, int(per_host)), max(0.0, float(delay))
+        self._hosts: dict[str, tuple[threading.Semaphore, list[float]]] = {}
         self.client = client or httpx.Client(
             timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)), follow_redirects=True,
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -207,7 +211,20 @@ class Fetcher:
     # -- one request -------------------------------------------------------------------------------
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET with retries; a 304 comes back as a FetchResult with status 304; failures raise FetchError."""
+        """GET with retries; a 304 comes back as a FetchResult with status 304; failures raise FetchError.
+        At most ``per_host`` requests run against one host at once, ``delay`` seconds apart."""
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            slot, last = self._hosts.setdefault(host, (threading.Semaphore(self.per_host), [0.0]))
+        with slot:
+            if self.delay:
+                with self._lock:
+                    start = max(time.monotonic(), last[0] + self.delay)
+                    last[0] = start
+                time.sleep(max(0.0, start - time.monotonic()))
+            return self._get(url, etag, last_modified)
+
+    def _get(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag

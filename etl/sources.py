@@ -7,6 +7,8 @@
     deadline = 60                # seconds for a whole response
     retries = 2                  # extra attempts after a timeout, 429 or 5xx
     workers = 4                  # entry pages fetched at once
+    per_host = 2                 # at most this many at once from one site
+    delay = 0                    # seconds between two requests to one site
     max_entries = 50             # newest entries read per feed
     user_agent = "casualty-etl/0.1 (contact: data@example.org)"
 
@@ -43,7 +45,8 @@ KINDS = {"feed": "feed", "feeds": "feed", "url": "url", "urls": "url", "folder":
          "file": "file", "files": "file"}
 OPTION_KEYS = {"text_column", "content"}
 FETCH_KEYS = {"timeout": float, "deadline": float, "retries": int, "backoff": float, "max_wait": float,
-              "max_bytes": int, "workers": int, "max_entries": int, "user_agent": str}
+              "max_bytes": int, "workers": int, "max_entries": int, "per_host": int, "delay": float,
+              "user_agent": str}
 
 
 @dataclass(frozen=True)

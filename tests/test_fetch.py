@@ -37,6 +37,8 @@ class Site:
         self.hits: Counter = Counter()
         self.not_modified: Counter = Counter()
         self.conditional: Counter = Counter()
+        self.lock = threading.Lock()
+        self.in_flight = self.max_in_flight = 0
 
     def add(self, path, body: bytes | str = b"", status=200, ctype="text/html; charset=utf-8", etag=None,
             last_modified=None, delay=0.0, fail_first=0):
@@ -58,7 +60,12 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             return self._send(404, b"not found", "text/plain")
         if route["delay"]:
+            with site.lock:
+                site.in_flight += 1
+                site.max_in_flight = max(site.max_in_flight, site.in_flight)
             time.sleep(route["delay"])
+            with site.lock:
+                site.in_flight -= 1
         if route["fail_first"] and site.hits[path] <= route["fail_first"]:
             return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
         if route["status"] != 200:
@@ -350,6 +357,20 @@ def test_oversized_response_is_refused(server):
     site.add("/huge", b"<html><body><p>" + b"word " * 50_000 + b"</p></body></html>")
     docs, errors = split(read_inputs([f"{base}/huge"], fetcher=fetcher_for(max_bytes=100_000)))
     assert docs == [] and "larger than 100000 bytes" in errors[0].reason
+
+
+@pytest.mark.parametrize("per_host, expected", [(1, 1), (3, 3)])
+def test_at_most_per_host_requests_at_once(server, per_host, expected):
+    base, site = server
+    paths = [f"/p{i}" for i in range(6)]
+    for p in paths:
+        site.add(p, (WEB / "clinic-blast.html").read_bytes(), delay=0.1)
+    items = "".join(f"<item><title>{p}</title><link>{p}</link></item>" for p in paths)
+    site.add("/feed", f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>',
+             ctype="application/rss+xml")
+    docs, errors = split(read_inputs([f"{base}/feed"], fetcher=fetcher_for(workers=4, per_host=per_host)))
+    assert errors == [] and len(docs) == 6
+    assert site.max_in_flight == expected
 
 
 # ---------------------------------------------------------------------------------------------- sources
