@@ -56,6 +56,9 @@ def mention_from_match(m) -> Mention | None:
         noun = m.group(key)
         start = m.start("article") if key == "snoun" else m.start("article2")
         return Mention(start, m.end(key), Count(1, 1, 1), noun, _category(lex, noun), False, False, True)
+    if m.group("agenoun"):
+        return Mention(m.start("agearticle"), m.end("agenoun"), Count(1, 1, 1), m.group("agenoun"), None,
+                       False, False, True, kind="age_noun")
     if m.group("name"):
         return Mention(m.start("name"), m.end("name"), Count(1, 1, 1), None, None, False, False, True,
                        kind="name")

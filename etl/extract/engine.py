@@ -19,6 +19,8 @@ _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
 _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)", regex.I)
 _OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured)", regex.I)
+_CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
+                "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -100,6 +102,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     for tm in p.active.finditer(sent):
         if _negated(sent, tm.start()):
             continue
+        if regex.search(r"(?i)\b(?:killed|dead)\s+or\s+\Z", sent[max(0, tm.start() - 15):tm.start()]):
+            continue  # "killed or wounded 30 people": casualties of unknown kind
         last = "trig2" if tm.group("trig2") else "trig"
         det_end = dets.match(sent, tm.end(last)).end()
         for i, mt in enumerate(mentions):
@@ -160,6 +164,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
+    _attach_subcounts(sent, mentions, attached)
     _coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached)
     for mt, att in extra_objects:
@@ -190,6 +195,26 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
                           quote=sent[start:m.end()], rule="self_inflicted:killed", victim_category="perpetrator",
                           victim_group=None))
     return facts
+
+
+def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"Four civilians, including two students, were killed": the students get the parent's outcome as a
+    part. With no parent in the sentence ("The dead included 3 children") the cue names the outcome."""
+    p = compiled()
+    for i, mt in enumerate(mentions):
+        if i in attached or mt.bare or mt.kind in ("pronoun", "name", "bareplural", "others"):
+            continue
+        cue = p.part_cue_before.search(sent, max(0, mt.start - 40), mt.start)
+        if not cue:
+            continue
+        parent = next((attached[j] for j in range(i - 1, -1, -1) if j in attached), None)
+        if parent is not None:
+            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
+                                     parent.anchor, parent.trigger)
+            continue
+        outcome = _CUE_OUTCOME.get(next((w for w in regex.findall(r"\w+", cue.group(0).lower()) if w in _CUE_OUTCOME), ""))
+        if outcome:
+            attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
 
 
 def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
@@ -240,7 +265,8 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             fact.extras["among"] = True  # "X was among those killed": part of an earlier figure
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
-        if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)):
+        if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)
+                                   or att.rule.startswith("part:")):
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"

@@ -6,7 +6,8 @@ import regex
 
 from etl.extract.lexicon import load
 
-_SPLIT = regex.compile(r"[\s\-–]+")
+_SPLIT = regex.compile(r"[\s\-–,]+")
+_SCALED = regex.compile(r"(\d+(?:\.\d+)?)\s+(million|thousand)")
 
 
 def parse_number(text: str) -> tuple[int, bool, str | None] | None:
@@ -29,6 +30,9 @@ def parse_number(text: str) -> tuple[int, bool, str | None] | None:
     digits = phrase.replace(",", "")
     if digits.isdigit():
         return int(digits), False, None
+    scaled = _SCALED.fullmatch(phrase)
+    if scaled:
+        return int(round(float(scaled.group(1)) * lex.scales[scaled.group(2)])), False, None
     return _parse_words(phrase, lex)
 
 

@@ -45,20 +45,21 @@ def compiled() -> Patterns:
     g = lex.grammar
     word_num = r"(?:" + _words(list(lex.word_values) ) + r")"
     # "twenty-seven", "a hundred and five", "two dozen", "one thousand two hundred"
+    small = rf"(?:(?:{_words([w for w in lex.word_values if lex.word_values[w] >= 20])})(?:[\s-]+{word_num})?|{word_num})"
+    group = rf"(?:(?:a|{small})[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?{small})?|{small})"
     word_number = rf"""
-        (?:(?:a|one|{word_num})[\s-]+(?:hundred|thousand|million)(?:[\s-]+(?:and[\s-]+)?{word_num}(?:[\s-]+{word_num})?)?
+        (?:(?:a|{group})[\s-]+(?:thousand|million)(?:,?[\s-]+(?:and[\s-]+)?{group})?
           |{word_num}[\s-]+dozen
           |a\s+dozen
-          |\d{{1,2}}\s+dozen
-          |(?:{_words([w for w in lex.word_values if lex.word_values[w] >= 20])})(?:[\s-]+{word_num})?
-          |{word_num})"""
+          |{group})"""
     digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d|:\d|\s*(?:%|per\s*cent|percent))"
     vague = _words(lex.vague)
-    num = rf"(?:\d{{1,2}}\s+dozen|{digits}|{word_number}|{vague})"
+    num = rf"(?:\d{{1,2}}\s+dozen|\d+(?:\.\d+)?\s+(?:million|thousand)|{digits}|{word_number}|{vague})"
     quals = _words(p for p, rule in lex.qualifiers.items() if rule != "range")
     suffixes = _words(lex.qualifier_suffixes)
     count = rf"""
         (?P<total>(?:a\s+|the\s+)?total\s+of\s+|in\s+total\s+|altogether\s+)?
+        (?:an?\s+family\s+of\s+)?
         (?:(?P<qual>{quals})\s+)?
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
           |(?P<n1>{num})(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
@@ -69,17 +70,19 @@ def compiled() -> Patterns:
     # "State of Sinai" style names may carry an inner "of".
     word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{num})(?![\w-]))
                 (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
-    adj = word
+    age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
+    adj = rf"(?:{age}|{word})"
     plural = _words(lex.person_plural)
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+)?(?:the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
+        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+|the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>{word}(?:\s+{word}){{0,3}}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     np_body = rf"""
         (?:(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b
+          |(?P<agearticle>an?)\s+(?P<agenoun>{age})(?![\s-]+(?:{adj}\s+){{0,2}}(?:{singular}))
           |(?P<count>{count}){noun_part}
           |(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))
           |(?P<others>others)
@@ -117,7 +120,7 @@ def compiled() -> Patterns:
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"\b(?P<trig>{toll})\b{toll_verb}\s+", FLAGS),
+        toll=regex.compile(rf"\b(?P<trig>{toll})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{toll_verb}\s+", FLAGS),
         conj=regex.compile(r"\A\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+along\s+with\s+|\s+plus\s+|\s*&\s*)\Z", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
         perpetrator_self=regex.compile(
@@ -127,7 +130,8 @@ def compiled() -> Patterns:
                  |killing\s+only\s+(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
-        negation_before=regex.compile(rf"\b(?:{_words(g['negations'])})\b", FLAGS),
+        # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
+        negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
         unit_word=regex.compile(rf"(?:{_words(g['unit_words'])})", FLAGS),
         age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?\Z", FLAGS),
