@@ -197,13 +197,6 @@ def issue_rows(nd: "NewDocument", run_id: str) -> list[dict]:
     return rows
 
 
-def _dedupe_failures(failures: list[dict]) -> dict[int, list[dict]]:
-    by_row: dict[int, list[dict]] = defaultdict(list)
-    for f in failures:
-        by_row[f["index"]].append(f)
-    return by_row
-
-
 # ---------------------------------------------------------------- loading
 
 def _register_insert(con, name: str, frame: pl.DataFrame, sql: str) -> None:
@@ -235,6 +228,28 @@ def _supersede(con, pairs: list[tuple[str, str]]) -> None:
         _register_insert(con, "batch_supersede", frame, SUPERSEDE)
 
 
+def untypeable(rows: list[dict], schema: dict) -> dict[int, dict]:
+    """Rows with a value that cannot be stored in its column's type (a 3e9 count in an integer column,
+    text where a number belongs): {row index: failure}. Cheap when every row is fine."""
+    try:
+        pl.DataFrame({c: [r.get(c) for r in rows] for c in schema}, schema=schema)
+        return {}
+    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+        pass
+    bad: dict[int, dict] = {}
+    for column, dtype in schema.items():
+        for i, row in enumerate(rows):
+            if i in bad:
+                continue
+            try:
+                pl.Series(column, [row.get(column)], dtype=dtype)
+            except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+                value = row.get(column)
+                bad[i] = {"index": i, "check": "dtype", "column": column, "value": repr(value)[:200],
+                          "reason": f"{column} {value!r} cannot be stored as {dtype}"}
+    return bad
+
+
 def check_facts(fact_rows: list[dict], context: dict[str, tuple[date | None, str]], refs: dict[str, str | None],
                 run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """Validate fact records with FactCheckModel: (valid frame in FactModel columns, quarantine rows).
@@ -242,8 +257,13 @@ def check_facts(fact_rows: list[dict], context: dict[str, tuple[date | None, str
     A sub-count whose parent is quarantined is quarantined too (check ``parent_quarantined``).
     """
     from schemas.facts import COLUMNS, FactCheckModel
-    frame = frames.facts_frame(fact_rows, context)
-    by_row = _dedupe_failures(validate(FactCheckModel, frame))
+    by_row: dict[int, list[dict]] = defaultdict(list)
+    for i, failure in untypeable(fact_rows, frames.fact_schema()).items():
+        by_row[i].append(failure)
+    typed = [i for i in range(len(fact_rows)) if i not in by_row]
+    frame = frames.facts_frame([fact_rows[i] for i in typed], context)
+    for failure in validate(FactCheckModel, frame):
+        by_row[typed[failure["index"]]].append(failure)
     bad_ids = {fact_rows[i]["fact_id"] for i in by_row}
     cascade = True
     while cascade:  # children of quarantined facts, transitively
@@ -263,8 +283,9 @@ def check_facts(fact_rows: list[dict], context: dict[str, tuple[date | None, str
                          "stage": "validate", "failed_check": f["check"], "column_name": f["column"],
                          "offending_value": None if f["value"] is None else str(f["value"]),
                          "reason": f"fact {fact['fact_id']}: {f['reason']}", "raw": fact.get("quote")})
-    if by_row:
-        frame = frame.filter(~pl.int_range(pl.len()).is_in(list(by_row)))
+    drop = [p for p, i in enumerate(typed) if i in by_row]
+    if drop:
+        frame = frame.filter(~pl.int_range(pl.len()).is_in(drop))
     return frame.select(COLUMNS), rows
 
 
@@ -284,7 +305,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, extrac
 
     doc_rows = [frames.document_row(nd.doc, nd.doc_id, extractor_version, run_id) for nd in extracted]
     from schemas.documents import DocumentModel
-    doc_failures = _dedupe_failures(validate(DocumentModel, frames.documents_frame(doc_rows)))
+    doc_failures: dict[int, list[dict]] = defaultdict(list)
+    for i, failure in untypeable(doc_rows, frames.document_schema()).items():
+        doc_failures[i].append(failure)
+    typed = [i for i in range(len(doc_rows)) if i not in doc_failures]
+    for failure in validate(DocumentModel, frames.documents_frame([doc_rows[i] for i in typed])):
+        doc_failures[typed[failure["index"]]].append(failure)
     kept: list[NewDocument] = []
     for i, nd in enumerate(extracted):
         if i in doc_failures:

@@ -211,3 +211,21 @@ def test_list_runs_newest_first(tmp_path):
     listed = list_runs(wh)
     assert [r["run_id"] for r in listed] == [second.run_id, first.run_id]
     assert listed[0]["status"] == "completed" and listed[0]["docs_skipped"] == first.counts.new
+
+
+def test_a_value_that_does_not_fit_its_column_is_quarantined_not_fatal(tmp_path, monkeypatch):
+    wh = tmp_path / "w.duckdb"
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "huge", "text": "Two people were killed. Four were hurt."}])
+    real = pipeline.extract_records
+
+    def overflowing(text, published, doc_id):
+        records, error = real(text, published, doc_id)
+        records[0].update(low=3_000_000_000, best=3_000_000_000, high=3_000_000_000)  # beyond a 32-bit integer
+        return records, error
+
+    monkeypatch.setattr(pipeline, "extract_records", overflowing)
+    result = run([src], wh)
+    assert result.counts.new == 1 and result.counts.fact_rows == 1
+    assert rows(wh, "select failed_check, column_name, offending_value from quarantine") == \
+        [("dtype", "low", "3000000000")]
+    assert rows(wh, "select count(*) from facts where fact_id = 'huge#1'") == [(0,)]
