@@ -222,7 +222,12 @@ class Fetcher:
                     start = max(time.monotonic(), last[0] + self.delay)
                     last[0] = start
                 time.sleep(max(0.0, start - time.monotonic()))
-            return self._get(url, etag, last_modified)
+            try:
+                return self._get(url, etag, last_modified)
+            except FetchError:
+                raise
+            except Exception as exc:  # whatever else goes wrong with one URL must not stop the run
+                raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
     def _get(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         headers = {}
@@ -272,6 +277,8 @@ class Fetcher:
                 raise FetchError(f"invalid URL: {exc}") from None
             except self.httpx.TransportError as exc:
                 last_reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            except self.httpx.HTTPError as exc:  # e.g. a body that does not decode as its Content-Encoding
+                raise FetchError(f"{type(exc).__name__}: {exc}") from None
             if attempt < self.retries:
                 self._wait(attempt, None)
         raise FetchError(last_reason + (f" (after {self.retries + 1} attempts)" if self.retries else ""))
@@ -292,7 +299,7 @@ class Fetcher:
 
     def read_url(self, url: str, source=None, kind: str | None = None):
         """Documents of one URL: a feed (its entries' pages) or a page. ``kind`` "feed" forces a feed,
-        "url"/"page" a page; else the response decides (content type, then the first bytes)."""
+        "page" a page; else ("url", None) the response decides (first bytes, then content type)."""
         state = self.state.get(url)
         conditional = state is not None and state.status != "error" and (
             state.kind == "feed" or state.status == "empty" or self.state.ingested(state.content_hash))
@@ -313,10 +320,16 @@ class Fetcher:
                 yield from self._entries([(r.url, None, r, False) for r in self.state.pending_entries(url)],
                                          url, source, None)
             return
-        if kind == "feed" or (kind not in ("url", "page") and looks_like_feed(res)):
+        if kind == "feed" or (kind != "page" and looks_like_feed(res)):
             yield from self._feed(url, res, source)
             return
-        item, row = self._page(res, url, source, kind="page", old=state)
+        try:
+            item, row = self._page(res, url, source, kind="page", old=state)
+        except Exception as exc:  # one page that breaks the extractor must not stop the run
+            reason = f"cannot read the page: {type(exc).__name__}: {exc}"
+            self.state.failed(url, kind="page", reason=reason, http_status=res.status, source=_name(source))
+            yield DocumentError(url, reason, stage="fetch")
+            return
         if row is not None:
             self.state.put(row)
         if item is not None:
@@ -377,8 +390,11 @@ class Fetcher:
                 return exc, None
             if res.status == 304:
                 return None, None
-            return self._page(res, link, source, kind="entry", old=old, entry=entry, feed_url=feed_url,
-                              feed_title=feed_title)
+            try:
+                return self._page(res, link, source, kind="entry", old=old, entry=entry, feed_url=feed_url,
+                                  feed_title=feed_title)
+            except Exception as exc:  # one page that breaks the extractor must not stop the others
+                return FetchError(f"cannot read the page: {type(exc).__name__}: {exc}", res.status), None
 
         with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
             for (link, entry, old, _), (item, row) in zip(todo, pool.map(work, todo)):
@@ -406,19 +422,16 @@ class Fetcher:
                        last_modified=res.last_modified, http_status=res.status, fetched_at=res.retrieved_at,
                        entry_id=(entry.get("id") if entry is not None else (old.entry_id if old else None)))
         if ctype == "text/plain":
-            doc = _text_document(res.content.decode(_charset(res.content_type), "replace"), url)
+            text = _decode_body(res.content, _charset(res.content_type))
+            doc = _text_document(text if isinstance(text, str) else text.decode("utf-8", "replace"), url)
         elif ctype and ctype not in HTML_TYPES:
             self._count("errors")
             row.status, row.error = "error", f"not an HTML page (Content-Type {ctype})"
             return DocumentError(url, row.error, stage="fetch"), row
         else:
             charset = _charset(res.content_type, None)
-            body = res.content
-            if charset:  # the server said which encoding: trust it over the page's guesswork
-                try:
-                    body = res.content.decode(charset, "replace")
-                except LookupError:
-                    pass
+            # the server said which encoding: trust it over the page's guesswork
+            body = _decode_body(res.content, charset) if charset else res.content
             doc = html_document(body, url, url=url)
         if isinstance(doc, DocumentError):
             row.status, row.error = "empty", doc.reason
@@ -499,6 +512,14 @@ def _charset(content_type: str, default: str | None = "utf-8") -> str | None:
         if key == "charset" and value:
             return value.strip('"')
     return default
+
+
+def _decode_body(data: bytes, charset: str | None) -> str | bytes:
+    """Text in the declared charset; the bytes themselves (left to the extractor) if it is unknown."""
+    try:
+        return data.decode(charset or "utf-8", "replace")
+    except LookupError:
+        return data if charset else data.decode("utf-8", "replace")
 
 
 def _name(source) -> str | None:

@@ -41,10 +41,10 @@ class Site:
         self.in_flight = self.max_in_flight = 0
 
     def add(self, path, body: bytes | str = b"", status=200, ctype="text/html; charset=utf-8", etag=None,
-            last_modified=None, delay=0.0, fail_first=0):
+            last_modified=None, delay=0.0, fail_first=0, headers=None):
         self.routes[path] = dict(body=body.encode() if isinstance(body, str) else body, status=status,
                                  ctype=ctype, etag=etag, last_modified=last_modified, delay=delay,
-                                 fail_first=fail_first)
+                                 fail_first=fail_first, headers=headers)
 
     def add_articles(self, etag=True):
         for path, name in ARTICLES.items():
@@ -84,11 +84,14 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, route["body"], route["ctype"], headers)
 
     def _send(self, status, body, ctype, headers=None):
+        headers = dict(headers or {})
+        route = self.server.site.routes.get(self.path.split("?")[0]) or {}
+        headers.update(route.get("headers") or {})
         try:
             self.send_response(status)
             if ctype:
                 self.send_header("Content-Type", ctype)
-            for k, v in (headers or {}).items():
+            for k, v in headers.items():
                 self.send_header(k, v)
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
@@ -350,6 +353,20 @@ def test_404_not_retried_and_wrong_content_type_and_refused_connection(server):
         "HTTP 404 Not Found", "not an HTML page", errors[2].reason.split(" (")[0]]
     assert "ConnectError" in errors[2].reason and all(e.stage == "fetch" for e in errors)
     assert site.hits["/gone"] == 1
+
+
+def test_broken_encoding_and_unknown_charset_do_not_stop_the_run(server):
+    base, site = server
+    site.add("/bad-gzip", b"this is not gzip", headers={"Content-Encoding": "gzip"})
+    site.add("/odd-charset", (WEB / "clinic-blast.html").read_bytes(), ctype="text/html; charset=x-no-such")
+    site.add("/plain", "Title: Note\n\nThree men were injured in Pell.\n", ctype="text/plain; charset=x-no-such")
+    site.add_articles()
+    docs, errors = split(read_inputs([f"{base}/bad-gzip", f"{base}/odd-charset", f"{base}/plain",
+                                      f"{base}/news/market-strike"], fetcher=fetcher_for()))
+    assert [e.ref for e in errors] == [f"{base}/bad-gzip"] and errors[0].stage == "fetch"
+    assert "DecodingError" in errors[0].reason
+    assert [d.url for d in docs] == [f"{base}/odd-charset", f"{base}/plain", f"{base}/news/market-strike"]
+    assert "A woman was killed" in docs[0].text and docs[1].title == "Note"
 
 
 def test_oversized_response_is_refused(server):
