@@ -25,6 +25,7 @@ import csv
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -136,8 +137,8 @@ def iter_paths(inputs: list[str]) -> Iterator[Path]:
             yield path
 
 
-def read_inputs(inputs: list[str], stdin=None, *, sources=None, con=None, fetcher=None,
-                progress=None) -> Iterator[Document | DocumentError]:
+def read_inputs(inputs: list[str], stdin=None, *, sources=None, con=None,
+                fetcher=None) -> Iterator[Document | DocumentError]:
     """Documents (or DocumentErrors) from every input, then from every source of a sources file.
 
     ``inputs``: files, directories, ``http(s)://`` URLs (page or feed), or ``-`` for standard input.
@@ -196,7 +197,6 @@ def _iter_inputs(inputs, stdin, config, con, fetcher) -> Iterator[Document | Doc
                 yield from f.read_url(source.location, source=source, kind=source.kind)
     finally:
         if fetcher is not None:
-            import logging
             logging.getLogger("etl.fetch").info("fetch summary: %s", dict(fetcher.stats),
                                                 extra={"fetch_stats": dict(fetcher.stats)})
         if own_fetcher is not None:
