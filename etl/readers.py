@@ -170,10 +170,16 @@ def _iter_inputs(inputs, stdin, config, con, fetcher) -> Iterator[Document | Doc
             own_fetcher = fetcher = Fetcher(FetchState(con), **(config.fetch if config else {}))
         return fetcher
 
+    def stamped(items):  # local documents: retrieved when read
+        for doc in items:
+            if isinstance(doc, Document) and doc.retrieved_at is None:
+                doc.retrieved_at = datetime.now(timezone.utc)
+            yield doc
+
     try:
         for item in inputs:
             if item == "-":
-                yield from read_stdin(stdin)
+                yield from stamped(read_stdin(stdin))
             elif is_url(item):
                 try:
                     f = get_fetcher()
@@ -183,10 +189,10 @@ def _iter_inputs(inputs, stdin, config, con, fetcher) -> Iterator[Document | Doc
                     continue
                 yield from f.read_url(item)
             else:
-                yield from read_path(item)
+                yield from stamped(read_path(item))
         for source in (config.sources if config else ()):
             if source.kind in ("folder", "file"):
-                for item in read_path(source.location, options=source.options):
+                for item in stamped(read_path(source.location, options=source.options)):
                     yield _with_source(item, source)
             else:
                 try:

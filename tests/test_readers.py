@@ -340,9 +340,11 @@ def test_stdin_binary_gzip():
     assert errors == [] and [d.id for d in docs] == ["g"]
 
 
-def test_read_inputs_keeps_old_positional_signature():
+def test_read_inputs_keeps_old_positional_signature_and_stamps_retrieval_time():
+    before = datetime.now(timezone.utc)
     docs, _ = docs_and_errors(read_inputs([str(FILES / "single.json")], None))
     assert [d.id for d in docs] == ["s1"]
+    assert before <= docs[0].retrieved_at <= datetime.now(timezone.utc)
 
 
 def test_sources_file_folders_with_name_and_reliability(tmp_path):
