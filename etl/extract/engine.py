@@ -132,6 +132,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if mt.kind == "pronoun" and not has_aux:
             continue
+        if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
+            continue  # "a bomber who killed ...": a relative clause with an active verb
         if mt.kind == "bare_singular" and not (has_aux or not sent[:mt.start].strip()):
             continue  # "Farmer killed in Selea." only as a headline-style sentence opening
         if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
@@ -194,6 +196,13 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
         facts.append(Fact(outcome="killed", count=count, span_start=offset + start, span_end=offset + m.end(),
                           quote=sent[start:m.end()], rule="self_inflicted:killed", victim_category="perpetrator",
                           victim_group=None))
+        victims = next((mt for i, mt in enumerate(mentions) if i not in attached
+                        and regex.fullmatch(r"\s+and\s+", sent[m.end():mt.start])), None)
+        if victims is not None:  # "killed himself and 10 tourists"
+            facts.append(Fact(outcome="killed", count=victims.count, span_start=offset + victims.start,
+                              span_end=offset + victims.end, quote=sent[victims.start:victims.end],
+                              rule="self_inflicted:killed+coordinated", victim_category=victims.category,
+                              victim_group=victims.noun))
     return facts
 
 
@@ -261,6 +270,8 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
                     quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)
         fact.extras["trigger"] = att.trigger
+        if mt.kind == "name":
+            fact.extras["name"] = sent[mt.start:mt.end]
         if att.trigger[:5].lower() == "among":
             fact.extras["among"] = True  # "X was among those killed": part of an earlier figure
         before = sent[:mt.start]

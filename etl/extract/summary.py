@@ -13,10 +13,10 @@ from etl.extract.lexicon import load
 from etl.facts import Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
-_ADDITIVE = regex.compile(r"\b(?:also|another|other|others|more|additional|further|besides|separately|"
+_ADDITIVE = regex.compile(r"\b(?:also|another|other|others|more(?!\s+than)|additional|further|besides|separately|"
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
-_APART = {"perpetrator", "armed_group"}
+_APART = {"perpetrator"}
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
 _TOTAL_CUE = regex.compile(r"\b(?:in\s+total|in\s+all|overall|altogether|a\s+total\s+of|total\s+of)\b[^.;]*\Z", regex.I)
@@ -76,12 +76,19 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
                 fact.class_reason = f"refers back to {parent.fact_id}"
                 continue
+            if fact.rule == "self_inflicted:killed" and fact.best == 1 and any(
+                    f.rule == "self_inflicted:killed" and f.best == 1 for f in prior):
+                fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
+                continue
             if not _ADDITIVE.search(window):
                 same_group = [f for f in prior if _compatible(_group(f), _group(fact))
                               and not (f.place and fact.place and f.place != fact.place)
                               and not (f.event_date and fact.event_date and f.event_date != fact.event_date)]
                 if fact.best == 1 and _INDEFINITE.match(fact.quote) and len(text) < _SHORT_TEXT:
                     same_group = []  # "a policeman was killed" in a short report: a new individual
+                name = fact.extras.get("name")
+                if name:  # a named person is the same person only when named before
+                    same_group = [f for f in same_group if name in f.quote or f.extras.get("name") == name]
                 if same_group:
                     top = max(same_group, key=lambda f: f.best)
                     group_total = sum(f.best for f in same_group)
