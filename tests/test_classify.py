@@ -39,7 +39,7 @@ def test_rule_example(name, example):
 
 def test_every_rule_has_an_example_and_a_reason():
     assert [r.name for r in rules() if not r.examples or not r.reason] == []
-    background_rules = [r for r in rules() if r.kind == "cue" or r.effect == "past"]
+    background_rules = [r for r in rules() if r.kind == "cue" or r.kind == "time" and r.effect == "past"]
     assert all(any(ex["class"] == "background" for ex in r.examples) for r in background_rules)
 
 

@@ -20,14 +20,15 @@ from etl.extract.sentences import split_sentences
 from etl.facts import Fact
 
 FILE = "background.yaml"
-_KINDS = ("cue", "time")
-_SCOPES = ("line", "sentence", "before")
+_KINDS = ("cue", "time", "mask")
+_SCOPES = ("line", "block", "sentence", "before")
 _EFFECTS = ("past", "recent")
 _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
                          r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
 _STOP = regex.compile(r"[;]")
+_SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
 # a past time expression AFTER the figure dates it only within its clause: not across another verb
 # ("accused of killing one ... had served in the military in the late 1990s")
@@ -97,7 +98,7 @@ def _rule(raw: dict, fragments: dict[str, str]) -> Rule:
     if not isinstance(raw.get("pattern"), str) or not isinstance(raw.get("reason"), str):
         raise LexiconError(f"{FILE}: rule {name!r}: fields 'pattern' and 'reason' must be text")
     flags = regex.V0 | (0 if raw.get("case_sensitive") else regex.IGNORECASE)
-    if raw.get("scope") == "line":
+    if raw.get("scope") in ("line", "block"):
         flags |= regex.MULTILINE
     try:
         pattern = regex.compile(_expand(name, raw["pattern"], fragments), flags)
@@ -186,11 +187,14 @@ def _effect(rule: Rule, m, ref: date | None, exact: bool) -> str | None:
 
 def _time_cues(sent: str, spans: list[tuple[int, int]], ref: date | None, exact: bool) -> list[_Cue]:
     cues: list[_Cue] = []
+    masks: list[tuple[int, int]] = []
     for rule in rules():
-        if rule.kind != "time":
-            continue
-        for m in rule.pattern.finditer(sent):
-            cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, ref, exact)))
+        if rule.kind == "mask":
+            masks.extend(m.span() for m in rule.pattern.finditer(sent))
+        elif rule.kind == "time":
+            for m in rule.pattern.finditer(sent):
+                cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, ref, exact)))
+    cues = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in masks)]
     dates = [(c.start, c.end) for c in cues if c.rule.compare == "date"]
     # a year inside a full date, or one that is itself a figure, is not a separate cue
     return [c for c in cues if not (c.rule.compare == "year" and any(
@@ -250,6 +254,8 @@ def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
             a = text.rfind("\n", 0, fact.span_start) + 1
             b = text.find("\n", fact.span_start)
             m = rule.pattern.search(text[a:b if b != -1 else len(text)])
+        elif rule.scope == "block":
+            m = _link_block(rule, text, fact.span_start)
         elif rule.scope == "sentence":
             m = rule.pattern.search(sent)
         else:
@@ -261,6 +267,23 @@ def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
                 m = None
         if m is not None:
             return rule, m.group(0)
+    return None
+
+
+def _link_block(rule: Rule, text: str, pos: int):
+    """The header line above a run of link-like lines (short, no sentence stop) holding ``pos``."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start:end if end != -1 else len(text)].strip()
+    for _ in range(8):
+        if not line or len(line) > 160 or _SENTENCE_END.search(line) or start == 0:
+            return None
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        m = rule.pattern.search(line)
+        if m is not None:
+            return m
     return None
 
 
