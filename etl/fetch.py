@@ -396,23 +396,29 @@ class Fetcher:
             except Exception as exc:  # one page that breaks the extractor must not stop the others
                 return FetchError(f"cannot read the page: {type(exc).__name__}: {exc}", res.status), None
 
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
-            for (link, entry, old, _), (item, row) in zip(todo, pool.map(work, todo)):
-                if isinstance(item, FetchError):
-                    self._count("errors")
-                    log.warning("fetch failed: %s: %s", link, item.reason)
-                    self.state.failed(link, kind="entry", reason=item.reason, http_status=item.http_status,
-                                      feed_url=feed_url, source=_name(source),
-                                      entry_id=entry.get("id") if entry is not None else None)
-                    yield DocumentError(link, item.reason, stage="fetch")
-                    continue
-                if row is not None:
-                    self.state.put(row)
-                if item is None:
-                    if row is None:
-                        self._count("not_modified")
-                    continue
-                yield item
+        def results():  # a few pages ahead of the consumer, not a whole feed's pages in memory
+            step = self.workers * 4
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(todo))) as pool:
+                for i in range(0, len(todo), step):
+                    chunk = todo[i:i + step]
+                    yield from zip(chunk, pool.map(work, chunk))
+
+        for (link, entry, old, _), (item, row) in results():
+            if isinstance(item, FetchError):
+                self._count("errors")
+                log.warning("fetch failed: %s: %s", link, item.reason)
+                self.state.failed(link, kind="entry", reason=item.reason, http_status=item.http_status,
+                                  feed_url=feed_url, source=_name(source),
+                                  entry_id=entry.get("id") if entry is not None else None)
+                yield DocumentError(link, item.reason, stage="fetch")
+                continue
+            if row is not None:
+                self.state.put(row)
+            if item is None:
+                if row is None:
+                    self._count("not_modified")
+                continue
+            yield item
 
     def _page(self, res: FetchResult, url: str, source, *, kind: str, old: StateRow | None = None,
               entry=None, feed_url=None, feed_title=None):
