@@ -64,6 +64,7 @@ class _Cue:
     start: int
     end: int
     effect: str | None  # past | recent | None (neutral: dates nothing)
+    masked_from: int | None = None  # inside a comparison starting here: dates nothing before it
 
     @property
     def text(self) -> str:
@@ -194,7 +195,8 @@ def _time_cues(sent: str, spans: list[tuple[int, int]], ref: date | None, exact:
         elif rule.kind == "time":
             for m in rule.pattern.finditer(sent):
                 cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, ref, exact)))
-    cues = [c for c in cues if not any(a <= c.start and c.end <= b for a, b in masks)]
+    for c in cues:
+        c.masked_from = min((a for a, b in masks if a <= c.start and c.end <= b), default=None)
     dates = [(c.start, c.end) for c in cues if c.rule.compare == "date"]
     # a year inside a full date, or one that is itself a figure, is not a separate cue
     return [c for c in cues if not (c.rule.compare == "year" and any(
@@ -231,6 +233,8 @@ def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue]) -> _C
     for c in cues:
         if c.effect is None or (c.rule.direction == "after" and c.start >= s):
             continue
+        if c.masked_from is not None and s < c.masked_from:
+            continue  # "killed on Friday in the deadliest attack since 2015" (but not "since 2017, when 30 were killed")
         if c.effect == "past" and (c.rule.weak and has_recent or not _requires_ok(c.rule, fact, sent, s, e)):
             continue
         gap = 0 if c.start < e and s < c.end else (s - c.end if c.end <= s else c.start - e)
@@ -330,7 +334,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
         if p in by_sentence:
             return dated.get(p, False)
         effects = {c.effect for c in _time_cues(text[bounds[p][0]:bounds[p][1]], [], ref, exact)
-                   if c.effect and not c.rule.requires}
+                   if c.effect and not c.rule.requires and c.masked_from is None}
         return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
 
     for idx in sorted(by_sentence):
@@ -339,7 +343,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
         sent = text[a:b]
         spans = [(f.span_start - a, f.span_end - a) for f in facts if a <= f.span_start < b]
         cues = _time_cues(sent, spans, ref, exact)
-        inherit = (bounds and not any(c.effect and not c.rule.requires for c in cues)
+        inherit = (bounds and not any(c.effect and not c.rule.requires and c.masked_from is None for c in cues)
                    and not _NEW_EVENT.search(sent) and previous_dated(idx))
         all_dated = True
         for fact in group:
