@@ -345,8 +345,12 @@ def test_retry_after_503_then_success(server):
 def test_404_not_retried_and_wrong_content_type_and_refused_connection(server):
     base, site = server
     site.add("/report.pdf", b"%PDF-1.4", ctype="application/pdf")
+    import socket
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
     f = fetcher_for(retries=2)
-    docs, errors = split(read_inputs([f"{base}/gone", f"{base}/report.pdf", "http://127.0.0.1:9/closed"],
+    docs, errors = split(read_inputs([f"{base}/gone", f"{base}/report.pdf", f"http://127.0.0.1:{closed}/x"],
                                      fetcher=f))
     assert docs == []
     assert [e.reason.split(" (")[0] for e in errors] == [
