@@ -22,7 +22,7 @@ from etl.load import Batch, Counts, NewDocument, load_batch, plan_batch, replace
 from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
 from etl.warehouse import connect, fetch_all
 
-POOL_MIN_DOCS = 16  # below this a batch is extracted in-process: starting workers would cost more
+POOL_MIN_DOCS = 200  # smaller batches are extracted in-process: a spawned worker needs seconds to start (imports, regex compile)
 
 
 # ---------------------------------------------------------------- reading (the one call site)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -121,31 +120,34 @@ def test_progress_goes_to_a_tty():
 
 def _child_run(src: Path, wh: Path) -> subprocess.Popen:
     code = ("import sys; from etl import pipeline; pipeline._rebuild_incidents = lambda con: False; "
-            "pipeline.run_pipeline([sys.argv[1]], warehouse=sys.argv[2], batch_size=40, workers=1, quiet=True)")
-    return subprocess.Popen([sys.executable, "-c", code, str(src), str(wh)], cwd=REPO)
+            "pipeline.run_pipeline([sys.argv[1]], warehouse=sys.argv[2], batch_size=40, workers=1, "
+            "log_format='json')")
+    return subprocess.Popen([sys.executable, "-c", code, str(src), str(wh)], cwd=REPO,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
 
 
 def test_sigkill_mid_run_then_rerun_matches_a_clean_run(tmp_path):
     src = tmp_path / "big.jsonl"
     texts = [f"Report {n}: {n % 50 + 1} civilians were killed and {n % 7 + 2} people were wounded in Place{n}."
-             for n in range(3000)]
+             for n in range(600)]
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
     wh = tmp_path / "killed.duckdb"
     child = _child_run(src, wh)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Path(f"{wh}.wal").exists() and not wh.exists():
-        time.sleep(0.05)
-    time.sleep(1.0)  # let a few batches commit
-    os.kill(child.pid, signal.SIGKILL)
+    loaded = 0
+    for line in child.stderr:  # the JSON log says when batches have committed
+        loaded += json.loads(line)["event"] == "batch_loaded"
+        if loaded == 2:
+            break
+    os.kill(child.pid, signal.SIGKILL)  # while it extracts or loads the third batch
     child.wait()
     assert child.returncode == -signal.SIGKILL
     partial = q(wh, "select count(*) from documents")[0][0]
-    assert partial % 40 == 0 and partial < len(texts)  # whole batches only
+    assert partial % 40 == 0 and 80 <= partial < len(texts)  # whole batches only
     facts_per_doc = q(wh, "select count(*) from documents d where (select count(*) from facts f "
                           "where f.doc_id = d.doc_id) <> 2")
     assert facts_per_doc == [(0,)]
     rerun = run_pipeline([str(src)], warehouse=str(wh), batch_size=40, workers=1, quiet=True)
-    assert rerun.counts.skipped == partial
+    assert rerun.counts.skipped == partial and rerun.counts.new == len(texts) - partial
     clean = tmp_path / "clean.duckdb"
     run_pipeline([str(src)], warehouse=str(clean), batch_size=500, workers=1, quiet=True)
     sql = "select count(*), sum(best), count(distinct doc_id) from facts"
