@@ -751,6 +751,10 @@ def html_fragment_text(html: str) -> str:
 def _trafilatura():
     try:
         import trafilatura
+        for name in ("trafilatura", "htmldate", "courlan"):  # their parse warnings are not for operators:
+            logger = logging.getLogger(name)  # keep --log-format json clean
+            if not logger.handlers:
+                logger.addHandler(logging.NullHandler())
         return trafilatura
     except ImportError:  # not installed, or installed without lxml_html_clean (see docs/pitfalls)
         return None
