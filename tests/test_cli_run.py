@@ -86,3 +86,22 @@ def test_reprocess_command(tmp_path, capsys, monkeypatch):
     assert out.startswith("reprocess r-") and f"{current} documents re-derived" in out
     inputs = con.execute("select inputs from runs order by started_at").fetchall()
     assert json.loads(inputs[-1][0]) == ["reprocess --all"]
+
+
+def test_warehouse_open_in_another_process_exits_75(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    from etl.warehouse import connect
+    connect(wh).close()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time\n"
+         "con = duckdb.connect(sys.argv[1], read_only=True); print('open', flush=True); time.sleep(30)", str(wh)],
+        cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        done = subprocess.run([sys.executable, "-m", "etl", "run", str(SAMPLES), "--warehouse", str(wh)],
+                              cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 75, done.stderr
+        assert "open in another process" in done.stderr
+    finally:
+        reader.kill()
+        reader.wait()

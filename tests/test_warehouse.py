@@ -72,3 +72,12 @@ def test_named_sql_runs_with_bound_parameters():
     assert rows == [("h2",)]
     with pytest.raises(FileNotFoundError, match="no SQL file"):
         warehouse.sql_text("load/does_not_exist")
+
+
+@pytest.mark.parametrize("module", ["etl.warehouse", "etl.frames", "etl.pipeline", "etl.runs", "etl.load",
+                                    "schemas._common"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
