@@ -22,17 +22,22 @@ _NEGATED = regex.compile(r"(?i:\b(?:no|not|nobody|none)\s+)\Z")
 
 @dataclass(frozen=True)
 class _Patterns:
-    by: regex.Pattern
-    subject: regex.Pattern
-    claimed: regex.Pattern
-    modifier_end: regex.Pattern
+    by: regex.Pattern            # "by " / "blamed on ": an actor noun phrase must follow
+    np_at: regex.Pattern         # an actor noun phrase, anchored where matching starts
+    subject: regex.Pattern       # HEAD|GROUP [adverbs] VIOLENT_VERB (starts on a literal word: fast scan)
+    claimed: regex.Pattern       # "[has] claimed responsibility"
+    head_end: regex.Pattern      # a head noun or group ending where matching ends
+    special: regex.Pattern       # "US-led", "pro-government", "anti-Balaka"
+    stop: frozenset
+    mods: frozenset
+    group_words: frozenset
     agents: frozenset
 
 
 @functools.cache
 def _compiled() -> _Patterns:
-    heads = alternation(words_of(FILE, "heads"))
-    groups = alternation(words_of(FILE, "groups"))
+    heads_list, groups_list = words_of(FILE, "heads"), words_of(FILE, "groups")
+    heads, groups = alternation(heads_list), alternation(groups_list)
     mods = alternation(words_of(FILE, "modifiers"))
     stop = alternation(words_of(FILE, "not_actor"))
     cap = rf"(?!(?:{stop})\b)(?:[A-Z][\w'’.]*(?:-[\w'’.]+)*|al-[A-Z][\w'’-]*)"
@@ -46,13 +51,17 @@ def _compiled() -> _Patterns:
              r"overran|abducted|kidnapped|burned|torched|set\s+fire|gunned\s+down|stabbed|hacked")
     flags = regex.VERBOSE
     return _Patterns(
-        by=regex.compile(rf"(?<![\w-])(?:by|blamed\s+on)\s+(?P<np>{np})", flags),
+        by=regex.compile(r"(?<![\w-])(?:by|blamed\s+on)\s+"),
+        np_at=regex.compile(np, flags),
         subject=regex.compile(
-            rf"(?P<np>{np})\s+(?:(?:also|reportedly|allegedly|then|later|have|has|had|who|which)\s+)*"
-            rf"(?:{verbs})(?![\w-])", flags),
-        claimed=regex.compile(
-            rf"(?P<np>{np}|{run})\s+(?:has\s+|have\s+|had\s+)?(?:claimed|claims)\s+(?:responsibility|credit)", flags),
-        modifier_end=regex.compile(rf"(?P<np>{run})\s+\Z", flags),
+            rf"(?<![\w-])(?P<head>(?i:{groups}|{heads}))(?![\w-])\s+"
+            rf"(?:(?:also|reportedly|allegedly|then|later|have|has|had|who|which)\s+)*(?:{verbs})(?![\w-])"),
+        claimed=regex.compile(r"(?:\s+(?:has|have|had))?\s+(?:claimed|claims)\s+(?:responsibility|credit)"),
+        head_end=regex.compile(rf"(?i:{groups}|{heads})\Z"),
+        special=regex.compile(r"[\w]+-(?:led|backed|allied|linked)|(?:pro|anti)-[\w-]+"),
+        stop=frozenset(words_of(FILE, "not_actor")),
+        mods=frozenset(w.lower() for w in words_of(FILE, "modifiers")),
+        group_words=frozenset(w.lower() for g in groups_list for w in g.split()),
         agents=frozenset(w.lower() for w in words_of(FILE, "agents")),
     )
 
@@ -65,18 +74,69 @@ def _victim(doc, idx: int, start: int, end: int) -> bool:
     return any(start < fe and end > fs for fs, fe in doc.fact_spans.get(idx, ()))
 
 
+_TOKENS = regex.compile(r"[^\s,]+|,")
+_DETS = frozenset(("the", "a", "an", "suspected", "unidentified", "unknown", "armed"))
+
+
+def _modifier(p: _Patterns, token: str) -> bool:
+    if token in p.stop or token.endswith(("'s", "’s")):
+        return False
+    low = token.lower()
+    return ((token[:1].isupper() or token.startswith("al-")) or low in p.mods or low in p.group_words
+            or bool(p.special.fullmatch(token)))
+
+
+def _walk_back(text: str, pos: int, lo: int) -> int:
+    """Start of the run of actor modifiers ending at ``pos`` ("Russian and Syrian", "Islamic State");
+    ``pos`` itself when there is none. Looks at a few tokens only."""
+    p = _compiled()
+    tokens = list(_TOKENS.finditer(text, max(lo, pos - 80), pos))
+    start, taken, pending = pos, 0, None
+    for t in reversed(tokens):
+        tok = t.group()
+        if tok in (",", "and", "or"):
+            if pending is not None or taken == 0:
+                break
+            pending = t.start()
+            continue
+        if taken < 6 and _modifier(p, tok):
+            start, taken, pending = t.start(), taken + 1, None
+            continue
+        break
+    return start
+
+
+def _with_dets(text: str, start: int, lo: int) -> int:
+    for t in reversed(list(_TOKENS.finditer(text, max(lo, start - 30), start))):
+        if t.group().lower() not in _DETS:
+            break
+        start = t.start()
+    return start
+
+
 def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     """Frame hits of one sentence (by, subject-verb, claimed responsibility); offsets into the text."""
     p = _compiled()
     hits = []
-    for rule, pattern in (("by_actor", p.by), ("subject_verb", p.subject), ("claimed_responsibility", p.claimed)):
-        for m in pattern.finditer(sent):
-            s, e = m.span("np")
-            if rule == "claimed_responsibility" and _NEGATED.search(sent[:s]):
-                continue
-            if _victim(doc, idx, offset + s, offset + e):
-                continue
-            hits.append(Hit(offset + s, offset + e, f"{FILE}:{rule}", _clean(m.group("np"))))
+
+    def add(rule, s, e):
+        if s < e and not _victim(doc, idx, offset + s, offset + e):
+            hits.append(Hit(offset + s, offset + e, f"{FILE}:{rule}", _clean(sent[s:e])))
+
+    for m in p.by.finditer(sent):
+        np = p.np_at.match(sent, m.end())
+        if np:
+            add("by_actor", np.start(), np.end())
+    for m in p.subject.finditer(sent):
+        s = _with_dets(sent, _walk_back(sent, m.start("head"), 0), 0)
+        add("subject_verb", s, m.end("head"))
+    if "claim" in sent:
+        for m in p.claimed.finditer(sent):
+            s = _walk_back(sent, m.start(), 0)
+            if p.head_end.search(sent, 0, m.start()) and s == m.start():
+                s = _walk_back(sent, sent.rfind(" ", 0, m.start()) + 1, 0)
+            if s < m.start() and not _NEGATED.search(sent, 0, s):
+                add("claimed_responsibility", s, m.start())
     return hits
 
 
@@ -84,16 +144,17 @@ def _from_cause(doc, cause_hit: Hit, idx: int) -> Hit | None:
     """Actor in the words before a cause mention ("insurgent shelling", "Russian and Syrian warplanes")."""
     p = _compiled()
     sent_start = doc.sents[idx][0]
-    lo = max(sent_start, cause_hit.start - 80)
-    m = p.modifier_end.search(doc.text, lo, cause_hit.start)
-    cause_words = doc.text[cause_hit.start:cause_hit.end]
-    if m is None:
+    text = doc.text
+    end = cause_hit.start
+    while end > sent_start and text[end - 1].isspace():
+        end -= 1
+    start = _walk_back(text, end, sent_start)
+    if start >= end or _victim(doc, idx, start, end):
         return None
-    if _victim(doc, idx, m.start("np"), m.end("np")):
-        return None
+    cause_words = text[cause_hit.start:cause_hit.end]
     if cause_words.split()[-1].lower() in p.agents:
-        return Hit(m.start("np"), cause_hit.end, f"{FILE}:agent_cause", _clean(doc.text[m.start("np"):cause_hit.end]))
-    return Hit(m.start("np"), m.end("np"), f"{FILE}:modifier_cause", _clean(m.group("np")))
+        return Hit(start, cause_hit.end, f"{FILE}:agent_cause", _clean(text[start:cause_hit.end]))
+    return Hit(start, end, f"{FILE}:modifier_cause", _clean(text[start:end]))
 
 
 _PRIORITY = {f"{FILE}:by_actor": 0, f"{FILE}:subject_verb": 1, f"{FILE}:agent_cause": 2,

@@ -37,9 +37,15 @@ class Hit:
     value: object
 
 
+@functools.cache
+def data_of(name: str):
+    """A context lexicon file, parsed once per process."""
+    return read_yaml(name)
+
+
 def rules_of(name: str, key: str | None = None) -> list[dict]:
     """The rules of a context lexicon file (``key`` selects a sub-list), checked for name and examples."""
-    data = read_yaml(name)
+    data = data_of(name)
     rules = data.get(key) if key else data
     if not isinstance(rules, list):
         raise LexiconError(f"{name}: {'field ' + repr(key) if key else 'top level'} must be a list of rules")
@@ -54,7 +60,7 @@ def rules_of(name: str, key: str | None = None) -> list[dict]:
 
 def words_of(name: str, key: str) -> list[str]:
     """A list of words from a context lexicon file, validated."""
-    value = read_yaml(name).get(key)
+    value = data_of(name).get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise LexiconError(f"{name}: field {key!r} must be a list of strings")
     return value

@@ -12,8 +12,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
-from etl.extract.context import words_of
-from etl.extract.lexicon import read_yaml
+from etl.extract.context import data_of, words_of
 
 ALT_MIN_POPULATION = 100_000
 
@@ -28,8 +27,11 @@ class City:
     population: int
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Case- and accent-insensitive key: ``fold("Ḩamāh") == fold("hamah")``; "al-" / "Al " kept."""
+    if name.isascii():
+        return " ".join(name.replace("-", " ").lower().split())
     text = unicodedata.normalize("NFKD", name.replace("’", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.replace("-", " ").casefold().split())
@@ -80,7 +82,7 @@ def load() -> Gazetteer:
     for iso2, row in gc.get_countries().items():
         countries[fold(row["name"].strip())] = iso2
         names[iso2] = row["name"].strip()
-    places = read_yaml("places.yaml")
+    places = data_of("places.yaml")
     for iso2, aliases in (places.get("country_aliases") or {}).items():
         for alias in aliases:
             countries[fold(alias)] = iso2

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import regex
 
-from etl.extract.context import Hit, nearest, note, scan, words_of
-from etl.extract.lexicon import alternation, read_yaml
+from etl.extract.context import Hit, data_of, nearest, note, scan, words_of
+from etl.extract.lexicon import alternation
 
 FILE = "places.yaml"
 DOMINANT_POPULATION = 1_000_000
@@ -46,6 +46,7 @@ class Resolved:
 class _Patterns:
     type_of: regex.Pattern
     named_admin: regex.Pattern
+    admin_any: regex.Pattern     # prefilter: any admin word in the sentence
     prep: regex.Pattern
     countries: regex.Pattern
     demonyms: dict
@@ -64,7 +65,7 @@ def _name_pattern(stop: str) -> str:
 @functools.cache
 def _compiled() -> _Patterns:
     from etl.extract.gazetteer import load as gazetteer
-    data = read_yaml(FILE)
+    data = data_of(FILE)
     stop = alternation(words_of(FILE, "not_place"))
     name = _name_pattern(stop)
     types = alternation(words_of(FILE, "types_of"))
@@ -81,6 +82,7 @@ def _compiled() -> _Patterns:
             rf"(?P<phrase>\b(?i:the)\s+(?P<adj>(?:[\w'’-]+,?\s+){{0,3}}?)(?P<type>(?i:{types}))\s+of\s+(?P<name>{name}))", flags),
         named_admin=regex.compile(
             rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2)}))(?![\w-]))", flags),
+        admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2)})"),
         prep=regex.compile(
             rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
             rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", flags),
@@ -97,16 +99,20 @@ def _country_of(name: str) -> str | None:
     return gazetteer().country(name)
 
 
+_AFTER = regex.compile(r"\s*(?:,|\s+in)\s+(?:the\s+)?(?:[a-z-]+\s+)?([A-Z][\w.'’ -]{2,40}?)"
+                       r"(?=[,.;:()]|\s+(?:on|in|at|and|to)\b|$)")
+_BEFORE = regex.compile(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})['’]s\s+\Z")
+
+
 def _cue_after(sent: str, end: int) -> str | None:
     """", Syria" or " in (northern) Syria" right after a place name."""
-    m = regex.match(r"\s*(?:,|\s+in)\s+(?:the\s+)?(?:[a-z-]+\s+)?([A-Z][\w.'’ -]{2,40}?)(?=[,.;:()]|\s+(?:on|in|at|and|to)\b|$)",
-                    sent[end:end + 60])
+    m = _AFTER.match(sent[end:end + 60])
     return _country_of(m.group(1)) if m else None
 
 
 def _cue_before(sent: str, start: int) -> str | None:
     """"Syria's Idlib": a possessive country right before the name."""
-    m = regex.search(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})['’]s\s+\Z", sent[max(0, start - 40):start])
+    m = _BEFORE.search(sent[max(0, start - 40):start])
     return _country_of(m.group(1)) if m else None
 
 
@@ -138,7 +144,7 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         found.append((s, e, Mention("type_of", m.group("phrase"), m.group("name"), 1, cue or _cue_after(sent, e),
                                     admin1_of=typ in p.admin1_words)))
         taken.append((s, e))
-    for m in p.named_admin.finditer(sent):
+    for m in (p.named_admin.finditer(sent) if p.admin_any.search(sent) else ()):
         s, e = m.span("phrase")
         if not free(s, e) or m.group("name").split()[0] in p.not_place:
             continue
@@ -199,16 +205,16 @@ def _doc_countries(doc) -> set[str]:
     if getattr(doc, "_countries", None) is None:
         from etl.extract.gazetteer import load as gazetteer
         gaz = gazetteer()
+        p = _compiled()
         found = set()
-        for i in range(len(doc.sents)):
-            for h in doc.hits("place", i, find):
-                m = h.value
-                if m.country_only or m.cue:
-                    found.add(m.country_only or m.cue)
-                elif m.frame in ("in_place", "near_place"):
-                    cities = gaz.lookup(m.name)
-                    if len({c.country for c in cities}) == 1:
-                        found.add(cities[0].country)
+        for m in p.prep.finditer(doc.text):  # one pass over the document, "in X" / "near X" only
+            for cand in _trim(m.group("name"), p.not_place):
+                iso = gaz.country(cand)
+                countries = {iso} if iso else {c.country for c in gaz.lookup(cand)}
+                if countries:
+                    if len(countries) == 1:
+                        found |= countries
+                    break
         doc._countries = found
     return doc._countries
 
