@@ -177,10 +177,35 @@ def validate(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> list[dict]:
     return failures
 
 
+# reader messages -> a check name to filter quarantine rows by (first match wins)
+_READ_CHECKS = (("no such file", "missing_input"), ("unsupported file type", "unsupported_type"),
+                ("binary", "binary_content"), ("utf-8", "invalid_encoding"), ("decode", "invalid_encoding"),
+                ("json", "malformed_json"), ("'text'", "missing_text"), ("text field", "missing_text"),
+                ("empty", "empty_document"), ("larger than", "too_large"), ("html", "malformed_html"))
+
+
+def read_check(err: DocumentError) -> str:
+    """Check name of a reader error: the error's own ``check`` if it has one, else from its message.
+
+    >>> read_check(DocumentError("a.jsonl:3", "malformed JSON: Expecting value at column 1"))
+    'malformed_json'
+    """
+    own = getattr(err, "check", None)
+    if own:
+        return own
+    stage = err.stage or "read"
+    if stage == "read":
+        reason = err.reason.lower()
+        for words, check in _READ_CHECKS:
+            if words in reason:
+                return check
+    return f"{stage}_error"
+
+
 def error_row(err: DocumentError, run_id: str) -> dict:
     """Quarantine row for a bad input (unreadable file, malformed line, extraction crash)."""
     return {"run_id": run_id, "input_ref": err.ref, "doc_id": None, "stage": err.stage or "read",
-            "failed_check": f"{err.stage or 'read'}_error", "column_name": None, "offending_value": None,
+            "failed_check": read_check(err), "column_name": None, "offending_value": None,
             "reason": err.reason, "raw": err.raw[:RAW_LIMIT] if err.raw else None}
 
 

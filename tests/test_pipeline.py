@@ -44,18 +44,24 @@ def make_bad_inputs(folder: Path) -> dict[str, str]:
              json.dumps({"id": "wrongtype", "text": 12345}),
              json.dumps({"id": "ok2", "text": "Two soldiers were killed.", "published_at": "not a date"})]
     (folder / "mixed.jsonl").write_text("\n".join(lines) + "\n")
-    return {str(folder / "empty.txt"): "empty", str(folder / "binary.txt"): "binary",
-            str(folder / "mixed.jsonl") + ":2": "JSON", str(folder / "mixed.jsonl") + ":3": "text"}
+    return {str(folder / "empty.txt"): ("empty", "empty_document"),
+            str(folder / "binary.txt"): ("binary", "binary_content"),
+            str(folder / "mixed.jsonl") + ":2": ("JSON", "malformed_json"),
+            str(folder / "mixed.jsonl") + ":3": ("text", "missing_text"),
+            str(folder / "missing.txt"): ("no such file", "missing_input")}
 
 
 def test_bad_inputs_are_quarantined_by_name_and_good_ones_load(tmp_path):
     wh = tmp_path / "w.duckdb"
     expected = make_bad_inputs(tmp_path / "in")
-    result = run_pipeline([str(tmp_path / "in")], warehouse=str(wh), quiet=True, workers=1)
-    quarantined = {ref: reason for ref, reason in q(wh, "select input_ref, reason from quarantine")}
-    for ref, word in expected.items():
+    result = run_pipeline([str(tmp_path / "in"), str(tmp_path / "in" / "missing.txt")], warehouse=str(wh),
+                          quiet=True, workers=1)
+    quarantined = {ref: (reason, check) for ref, reason, check in
+                   q(wh, "select input_ref, reason, failed_check from quarantine")}
+    for ref, (word, check) in expected.items():
         assert ref in quarantined, (ref, quarantined)
-        assert word.lower() in quarantined[ref].lower(), (ref, quarantined[ref])
+        assert word.lower() in quarantined[ref][0].lower(), (ref, quarantined[ref])
+        assert quarantined[ref][1] == check, (ref, quarantined[ref])
     loaded = {r[0] for r in q(wh, "select input_ref from documents")}
     assert {str(tmp_path / "in" / "good.txt"), str(tmp_path / "in" / "mixed.jsonl") + ":1",
             str(tmp_path / "in" / "mixed.jsonl") + ":4"} <= loaded
