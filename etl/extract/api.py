@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from etl.extract.engine import sentence_facts
+from etl.extract.prefilter import mentions_outcome
 from etl.extract.sentences import split_sentences
 from etl.extract.summary import resolve_document
 from etl.facts import Fact
@@ -16,6 +17,8 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     [('killed', 2, 'Two soldiers were killed')]
     """
     facts: list[Fact] = []
+    if not mentions_outcome(text):
+        return facts
     for idx, (start, end) in enumerate(split_sentences(text)):
         for fact in sentence_facts(text[start:end], start):
             fact.sentence_idx = idx

@@ -13,6 +13,7 @@ import regex
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.lexicon import load
 from etl.extract.patterns import compiled
+from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.facts import Count, Fact
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -88,13 +89,14 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start)."""
     p = compiled()
     lex = load()
-    if not p.trigger_any.search(sent):
-        return [] if not p.perpetrator_self.search(sent) else _self_inflicted(sent, offset, [], {})
+    if not mentions_outcome(sent):
+        return []
     mentions = []
-    for m in p.np.finditer(sent):
-        mt = mention_from_match(m)
-        if mt is not None and not _is_noise(sent, mt):
-            mentions.append(mt)
+    for start, end in trigger_windows(sent):
+        for m in p.np.finditer(sent, start, end):
+            mt = mention_from_match(m)
+            if mt is not None and not _is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
+                mentions.append(mt)
     attached: dict[int, Attachment] = {}
 
     dets = _dets_only()

@@ -12,6 +12,7 @@ import regex
 
 from etl.extract.lexicon import alternation, load
 
+_DISABLED_ALTERNATIVES: set[int] = set()  # profiling hook: indices of NP alternatives to leave out
 FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.UNICODE
 
 
@@ -68,7 +69,11 @@ def compiled() -> Patterns:
                    + list(lex.active_triggers) + list(lex.noun_triggers) + g["months"])
     # An adjective or unknown noun: any word but a (lower-case) function word, trigger or number.
     # "State of Sinai" style names may carry an inner "of".
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{num})(?![\w-]))
+    # single number words (cheap to test at every word, unlike the full NUM grammar)
+    number_words = _words(list(lex.word_values) + ["hundred", "thousand", "million", "dozen", "dozens", "scores",
+                                                   "hundreds", "thousands", "tens", "several", "few", "multiple",
+                                                   "many", "numerous", "couple"])
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
                 (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
     adj = rf"(?:{age}|{word})"
@@ -80,18 +85,33 @@ def compiled() -> Patterns:
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>{word}(?:\s+{word}){{0,3}}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
-    np_body = rf"""
-        (?:(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b
-          |(?P<agearticle>an?)\s+(?P<agenoun>{age})(?![\s-]+(?:{adj}\s+){{0,2}}(?:{singular}))
-          |(?P<count>{count}){noun_part}
-          |(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))
-          |(?P<others>others)
-          |(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})
-          |(?P<article2>an?)\s+(?P<snoun2>\p{{Lu}}\p{{Ll}}+)(?!\s+\p{{Lu}})
-          |(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))
-          |(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)
-          |(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)
-          |(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}}))"""
+    # Cheap first-word test so the full count grammar runs only where a count can start.
+    first_words = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
+    first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen"}
+    count_start = rf"\d|(?:{_words(first_words)})\b"
+    np_alternatives = [
+        # "a boy", "the gunman", "his wife"
+        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
+        # "a 14-year-old"
+        rf"(?P<agearticle>an?)\s+(?P<agenoun>{age})(?![\s-]+(?:{adj}\s+){{0,2}}(?:{singular}))",
+        # "at least 27 people", "dozens of villagers", "16"
+        rf"(?={count_start})(?P<count>{count}){noun_part}",
+        rf"(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))",
+        r"(?P<others>others)",
+        # "militants were killed" (no figure: counts 2)
+        rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
+        # "a Konkomba"
+        r"(?P<article2>an?)\s+(?P<snoun2>\p{Lu}\p{Ll}+)(?!\s+\p{Lu})",
+        r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))",
+        # "Farmer killed", "kill NISS officer"
+        rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
+        # "Artan was killed"
+        rf"(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)",
+        # "a police sub inspector"
+        rf"(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}})",
+    ]
+    skip = _DISABLED_ALTERNATIVES
+    np_body = "(?:" + "\n|".join(a for i, a in enumerate(np_alternatives) if i not in skip) + ")"
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     dets = _words(g["determiners"])
     aux = _words(g["auxiliaries"])
