@@ -79,8 +79,10 @@ _DETS = frozenset(("the", "a", "an", "suspected", "unidentified", "unknown", "ar
 
 
 def _modifier(p: _Patterns, token: str) -> bool:
-    if token in p.stop or token.endswith(("'s", "’s")):
+    if token in p.stop or token.endswith(("'s", "’s")) or "/" in token:
         return False
+    if len(token) > 3 and token.isalpha() and token.isupper() and token.lower() not in p.group_words:
+        return False  # a dateline ("BEIRUT"), not an actor
     low = token.lower()
     return ((token[:1].isupper() or token.startswith("al-")) or low in p.mods or low in p.group_words
             or bool(p.special.fullmatch(token)))

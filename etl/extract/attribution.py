@@ -31,6 +31,8 @@ class _Patterns:
     boundary: regex.Pattern
     outlet: regex.Pattern
     pronouns: frozenset
+    not_in_source: frozenset
+    lone_nouns: frozenset
 
 
 @functools.cache
@@ -48,6 +50,8 @@ def _compiled() -> _Patterns:
         boundary=regex.compile(rf"(?:[,;:()\"“”‘]|—|–|\s-\s|(?<![\w-])(?i:{bounds})(?![\w-]))"),
         outlet=regex.compile(rf"(?i:{outlets})\s+(?P<name>[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*)\s*\Z"),
         pronouns=frozenset(w.lower() for w in words_of(FILE, "pronouns")),
+        not_in_source=frozenset(w.lower() for w in words_of(FILE, "not_in_source") + words_of(FILE, "not_after_verb")),
+        lone_nouns=frozenset(w.lower() for w in words_of(FILE, "lone_nouns")),
     )
 
 
@@ -65,8 +69,10 @@ def _subject(sent: str, verb_start: int) -> str | None:
     words = phrase.split()
     if not words or len(words) > MAX_WORDS or phrase.lower() in p.pronouns or words[0].lower() in p.pronouns:
         return None
-    if any(ch.isdigit() for ch in phrase):
+    if any(ch.isdigit() for ch in phrase) or any(w.lower() in p.not_in_source for w in words):
         return None
+    if len(words) == 1 and phrase.islower() and not (phrase.endswith("s") or phrase in p.lone_nouns):
+        return None  # "then said", "additional" - a lone lower-case word must be a plural or a known noun
     m = p.outlet.search(phrase)
     return m.group("name") if m else phrase
 

