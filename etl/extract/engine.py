@@ -63,7 +63,8 @@ def _is_noise(sent: str, mt: Mention) -> bool:
             return True
     elif regex.match(r"\s*-?\s*years?[\s-]+old|-year", after, regex.I):
         return True
-    if mt.kind == "unknown_noun" and mt.noun and p.unit_word.fullmatch(mt.noun.split()[-1]):
+    if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
+                                                 or p.month_near.match(mt.noun.split()[0])):
         return True
     return False
 
@@ -129,7 +130,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         trig = tail.group("trig")
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
-        if not tail.group("aux").strip() and norm in lex.active_triggers and _active_object(sent, tail.end(), lex):
+        if not tail.group("aux").strip() and norm in lex.active_triggers and (
+                _active_object(sent, tail.end(), lex) or _mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if mt.kind == "pronoun" and not has_aux:
@@ -141,6 +143,10 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
             continue
         if mt.kind in ("bareplural", "unknown_singular", "name") and not has_aux:
+            continue
+        if mt.kind == "bareplural" and regex.search(r"(?i)\b(?:was|is|has)\b", tail.group("aux")):
+            continue  # "... security troops was shot dead": the plural is inside another subject
+        if tail.group("participle") and not has_aux:
             continue
         if _OR_OUTCOME.match(sent, tail.end()):
             continue  # "killed or wounded": casualties of unknown kind
@@ -228,6 +234,12 @@ def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, At
             attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
 
 
+def _mention_starts_at(sent: str, mentions: list[Mention], pos: int) -> bool:
+    """A counted phrase (after optional determiners) begins at ``pos``: the verb before it is active."""
+    start = _dets_only().match(sent, pos).end()
+    return any(mt.start in (start, pos + 1) for mt in mentions)
+
+
 def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
     """Give unattached members of "A and B" chains the outcome of their attached neighbour."""
     p = compiled()
@@ -258,16 +270,21 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
     p = compiled()
     facts: list[Fact] = []
     last_by_outcome: dict[str, Fact] = {}
+    covered = []
     for i, mt in enumerate(mentions):
         att = attached.get(i)
         if att is None:
             continue
+        if not att.rule.startswith("part") and any(a <= mt.start < b for a, b in covered):
+            continue  # "9 people including civilians and policemen were killed": inside the subject
         if att.trig_end > att.trig_start and att.trig_start > mt.start and _negated(sent, mt.start):
             continue
         start = min(mt.start, att.trig_start) if att.trig_end > att.trig_start else mt.start
         end = max(mt.end, att.trig_end)
         if att.rule.startswith("subject") or att.rule.startswith("noun"):
             start = mt.start
+        if att.rule.startswith("subject"):
+            covered.append((start, end))
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
                     quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)

@@ -125,7 +125,8 @@ def compiled() -> Patterns:
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}
-               |\s*,(?=\s+who\b))?"""
+               |\s*,(?=\s+who\b)
+               |(?P<participle>\s+(?-i:\p{{Ll}}+ing)\b[^,;.()]{{0,60}}?))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?\s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
     toll = _words(lex.toll_triggers)
