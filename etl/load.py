@@ -253,14 +253,12 @@ def _supersede(con, pairs: list[tuple[str, str]]) -> None:
         _register_insert(con, "batch_supersede", frame, SUPERSEDE)
 
 
+TYPE_ERRORS = (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError)
+
+
 def untypeable(rows: list[dict], schema: dict) -> dict[int, dict]:
     """Rows with a value that cannot be stored in its column's type (a 3e9 count in an integer column,
-    text where a number belongs): {row index: failure}. Cheap when every row is fine."""
-    try:
-        pl.DataFrame({c: [r.get(c) for r in rows] for c in schema}, schema=schema)
-        return {}
-    except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
-        pass
+    text where a number belongs): {row index: failure}. Called only when building the whole frame failed."""
     bad: dict[int, dict] = {}
     for column, dtype in schema.items():
         for i, row in enumerate(rows):
@@ -268,7 +266,7 @@ def untypeable(rows: list[dict], schema: dict) -> dict[int, dict]:
                 continue
             try:
                 pl.Series(column, [row.get(column)], dtype=dtype)
-            except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
+            except TYPE_ERRORS:
                 value = row.get(column)
                 bad[i] = {"index": i, "check": "dtype", "column": column, "value": repr(value)[:200],
                           "reason": f"{column} {value!r} cannot be stored as {dtype}"}
@@ -283,10 +281,14 @@ def check_facts(fact_rows: list[dict], context: dict[str, tuple[date | None, str
     """
     from schemas.facts import COLUMNS, FactCheckModel
     by_row: dict[int, list[dict]] = defaultdict(list)
-    for i, failure in untypeable(fact_rows, frames.fact_schema()).items():
-        by_row[i].append(failure)
-    typed = [i for i in range(len(fact_rows)) if i not in by_row]
-    frame = frames.facts_frame([fact_rows[i] for i in typed], context)
+    typed = list(range(len(fact_rows)))
+    try:
+        frame = frames.facts_frame(fact_rows, context)
+    except TYPE_ERRORS:
+        for i, failure in untypeable(fact_rows, frames.fact_schema()).items():
+            by_row[i].append(failure)
+        typed = [i for i in typed if i not in by_row]
+        frame = frames.facts_frame([fact_rows[i] for i in typed], context)
     for failure in validate(FactCheckModel, frame):
         by_row[typed[failure["index"]]].append(failure)
     bad_ids = {fact_rows[i]["fact_id"] for i in by_row}
@@ -331,10 +333,15 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, extrac
     doc_rows = [frames.document_row(nd.doc, nd.doc_id, extractor_version, run_id) for nd in extracted]
     from schemas.documents import DocumentModel
     doc_failures: dict[int, list[dict]] = defaultdict(list)
-    for i, failure in untypeable(doc_rows, frames.document_schema()).items():
-        doc_failures[i].append(failure)
-    typed = [i for i in range(len(doc_rows)) if i not in doc_failures]
-    for failure in validate(DocumentModel, frames.documents_frame([doc_rows[i] for i in typed])):
+    typed = list(range(len(doc_rows)))
+    try:
+        docs_frame = frames.documents_frame(doc_rows)
+    except TYPE_ERRORS:
+        for i, failure in untypeable(doc_rows, frames.document_schema()).items():
+            doc_failures[i].append(failure)
+        typed = [i for i in typed if i not in doc_failures]
+        docs_frame = frames.documents_frame([doc_rows[i] for i in typed])
+    for failure in validate(DocumentModel, docs_frame):
         doc_failures[typed[failure["index"]]].append(failure)
     kept: list[NewDocument] = []
     for i, nd in enumerate(extracted):

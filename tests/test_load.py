@@ -229,3 +229,17 @@ def test_a_value_that_does_not_fit_its_column_is_quarantined_not_fatal(tmp_path,
     assert rows(wh, "select failed_check, column_name, offending_value from quarantine") == \
         [("dtype", "low", "3000000000")]
     assert rows(wh, "select count(*) from facts where fact_id = 'huge#1'") == [(0,)]
+
+
+def test_a_document_field_of_the_wrong_type_quarantines_that_document_only(tmp_path, monkeypatch):
+    from etl.documents import Document
+    wh = tmp_path / "w.duckdb"
+    docs = [Document(text="Two people were killed.", id="good", ref="in.jsonl:1"),
+            Document(text="Three people were killed.", id="odd", title=["not", "a", "string"], ref="in.jsonl:2")]
+    monkeypatch.setattr(pipeline, "read_documents", lambda inputs, sources, stdin, con=None: iter(docs))
+    result = run(["ignored"], wh)
+    assert (result.counts.new, result.counts.quarantined) == (1, 1)
+    assert rows(wh, "select doc_id from documents") == [("good",)]
+    assert rows(wh, "select distinct doc_id from facts") == [("good",)]
+    assert rows(wh, "select input_ref, doc_id, failed_check, column_name from quarantine") == \
+        [("in.jsonl:2", "odd", "dtype", "title")]
