@@ -105,3 +105,19 @@ def test_warehouse_open_in_another_process_exits_75(tmp_path):
     finally:
         reader.kill()
         reader.wait()
+
+
+def test_a_warehouse_that_is_not_a_database_exits_1(tmp_path, capsys):
+    wh = tmp_path / "w.duckdb"
+    wh.write_bytes(b"this is not a DuckDB file" * 100)
+    assert main(["run", str(SAMPLES), "--warehouse", str(wh), "--quiet", "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "casualty-etl run:" in err and str(wh) in err
+
+
+def test_reprocess_while_a_run_holds_the_lock_exits_75(tmp_path, capsys):
+    wh = tmp_path / "w.duckdb"
+    with RunLock(wh) as lock:
+        lock.describe("r-busy")
+        assert main(["reprocess", "--warehouse", str(wh)]) == 75
+    assert "r-busy" in capsys.readouterr().err
