@@ -170,15 +170,19 @@ def _effect(rule: Rule, m, ref: date | None, exact: bool) -> str | None:
     if ref is None:
         return rule.effect if rule.unknown == "past" else None
     if rule.compare == "year":
-        return "past" if int(m.group("year")) < ref.year else None
+        year = int(m.groupdict()["year"])
+        if year < ref.year:
+            return "past"
+        # a reference inferred from the text is only a lower bound: its own year is still unknown
+        return rule.effect if year == ref.year and not exact and rule.unknown == "past" else None
     if "day" not in m.groupdict() or not m.group("day"):
         return rule.effect  # a branch without a date (e.g. "9/11")
     when = _date_of(m, ref.year)
     if when is None:
         return None
-    if not m.group("year") and when > ref:
+    if not m.groupdict().get("year") and when > ref:
         if not exact:  # a date inferred from the text is only a lower bound of the publication date
-            return None
+            return rule.effect if rule.unknown == "past" else None
         when = _date_of(m, ref.year - 1)
     days = (ref - when).days
     if days > RECENT_DAYS:
