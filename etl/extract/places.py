@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import regex
 
 from etl.extract.context import Hit, data_of, nearest, note, scan, words_of
+from etl.extract.gazetteer import fold
 from etl.extract.lexicon import alternation
 
 FILE = "places.yaml"
@@ -53,15 +54,19 @@ class _Patterns:
     demonyms: dict
     admin1_words: frozenset
     part_words: frozenset        # "a district of Baghdad": within the city's area, precision 2
+    place_words: frozenset       # "Batangafo area", "Gondava village": a named place
+    actor_names: frozenset       # "Boko Haram camp" is not a place name
     near_words: frozenset
     not_place: frozenset
 
 
 def _name_pattern(stop: str) -> str:
     token = r"[A-Z][\w]*(?:['’](?!s\b)\w+)*(?:-[\w]+)*"
-    particle = r"(?:al|el|ad|ar|as|an|ash|at|az|ez|es|de|del|da|di|la|le|bin|ibn|Al|El|Ad|Ar|As|An|Ash|Az)"
-    return (rf"(?!(?:{stop})\b)(?:{particle}[-\s])?{token}"
-            rf"(?:(?:\s+|-)(?:{particle}[-\s])?(?!(?:{stop})\b){token}){{0,3}}")
+    # Arabic articles: "al-", "ar-", "ez-" with a hyphen; only al/el/Al/El also with a space (so "at", "as",
+    # "an" stay prepositions)
+    particle = (r"(?:(?:al|el|ad|ar|as|an|ash|at|az|ez|es|Al|El|Ad|Ar|As|An|Ash|Az)-|(?:al|el|Al|El|de|del|da|di|la|le|bin|ibn)\s)")
+    return (rf"(?<![\w'’-])(?!(?:{stop})\b){particle}?{token}"
+            rf"(?:(?:\s+|-){particle}?(?!(?:{stop})\b){token}){{0,3}}")
 
 
 @functools.cache
@@ -73,6 +78,7 @@ def _compiled() -> _Patterns:
     types = alternation(words_of(FILE, "types_of"))
     admin1 = words_of(FILE, "admin1_after")
     admin2 = words_of(FILE, "admin2_after")
+    after = words_of(FILE, "place_after")
     near = words_of(FILE, "near")
     at = words_of(FILE, "at")
     dirs = alternation(words_of(FILE, "directions"))
@@ -83,8 +89,8 @@ def _compiled() -> _Patterns:
         type_of=regex.compile(
             rf"(?P<phrase>\b(?i:the|an?)\s+(?P<adj>(?:[\w'’-]+,?\s+){{0,3}}?)(?P<type>(?i:{types}))\s+of\s+(?P<name>{name}))", flags),
         named_admin=regex.compile(
-            rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2)}))(?![\w-]))", flags),
-        admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2)})"),
+            rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2 + after)}))(?![\w-]))", flags),
+        admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2 + after)})"),
         prep=regex.compile(
             rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
             rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", flags),
@@ -92,6 +98,8 @@ def _compiled() -> _Patterns:
         demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
         admin1_words=frozenset(w.lower() for w in admin1),
         part_words=frozenset(w.lower() for w in words_of(FILE, "part_of_city")),
+        place_words=frozenset(w.lower() for w in after),
+        actor_names=frozenset(w.lower() for w in words_of("actors.yaml", "groups")),
         near_words=frozenset(" ".join(w.lower().split()) for w in near),
         not_place=frozenset(words_of(FILE, "not_place")),
     )
@@ -155,11 +163,16 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         taken.append((s, e))
     for m in (p.named_admin.finditer(sent) if p.admin_any.search(sent) else ()):
         s, e = m.span("phrase")
-        if not free(s, e) or m.group("name").split()[0] in p.not_place:
+        name_text = m.group("name")
+        if not free(s, e) or name_text.split()[0] in p.not_place or name_text.lower() in p.actor_names:
             continue
         typ = " ".join(m.group("type").lower().split())
-        found.append((s, e, Mention("named_admin1", m.group("phrase"), m.group("name"), 4,
-                                    _cue_before(sent, s) or _cue_after(sent, e), admin1_of=typ in p.admin1_words)))
+        cue = _cue_before(sent, s) or _cue_after(sent, e)
+        if typ in p.place_words:
+            mention = Mention("named_place", m.group("phrase"), name_text, 2 if typ in p.part_words else 1, cue)
+        else:
+            mention = Mention("named_admin1", m.group("phrase"), name_text, 4, cue, admin1_of=typ in p.admin1_words)
+        found.append((s, e, mention))
         taken.append((s, e))
     for m in p.prep.finditer(sent):
         s, e = m.span("phrase")
@@ -177,6 +190,14 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
                 taken.append((ns, ns + len(cand)))
                 break
             if not iso and not cities:
+                if prep in p.near_words and not direction and cand == _trim(m.group("name"), p.not_place)[0] \
+                        and cand.lower() not in p.actor_names and fold(cand) not in gaz.demonyms:
+                    # the object of "near"/"outside" is a place even when the gazetteer does not know it
+                    ns = m.start("name")
+                    found.append((ns, ns + len(cand), Mention("near_place", cand, cand, 2,
+                                                              _cue_before(sent, ns) or _cue_after(sent, ns + len(cand)))))
+                    taken.append((ns, ns + len(cand)))
+                    break
                 continue
             ns = m.start("name")
             ne = ns + len(cand)
@@ -286,8 +307,8 @@ def resolve(doc, mention: Mention, idx: int) -> Resolved:
 
 
 def attach(doc, fact, idx: int) -> None:
-    """Set place and geo fields from the nearest mention (sentence, previous, next); else the
-    document's single country."""
+    """Set place and geo fields from the nearest mention (sentence, previous, next); the country,
+    when that gives none, from the document's single country."""
     hits, j = scan(doc, idx, "place", find)
     if hits:
         hit = nearest(hits, fact.span_start, fact.span_end)
@@ -297,7 +318,8 @@ def attach(doc, fact, idx: int) -> None:
         fact.country, fact.admin1, fact.lat, fact.lon, fact.geo_precision = (
             geo.country, geo.admin1, geo.lat, geo.lon, geo.prec)
         note(fact, "place", hit.rule)
-        return
+        if fact.country is not None or len(doc.hits("place", j, find)) > 1:
+            return
     countries = _doc_countries(doc)
     if len(countries) == 1:
         fact.country = next(iter(countries))
