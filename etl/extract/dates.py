@@ -25,7 +25,7 @@ WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thurs
 SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10}
 KINDS = {"ymd", "dmy", "range", "month", "year", "weekday", "offset", "overnight", "days_ago", "weekend",
-         "week", "month_rel"}
+         "week", "month_rel", "month_no_year", "year_rel"}
 _NOT_AFTER = r"(?!\s+(?:Street|St\.|Square|Avenue|Road|Bridge|Movement|Revolution|Brigade|Stadium|Hospital|University|Times))"
 
 
@@ -104,6 +104,16 @@ def resolve(rule: dict, parts: dict[str, str], published: date | None) -> tuple[
         return date(int(parts["year"]), 7, 1), 5, None
     if published is None:
         return None, None, None
+    if kind == "month_no_year":
+        year = published.year if month <= published.month else published.year - 1
+        if parts.get("_text", "").lower().startswith("last") and month == published.month:
+            year -= 1
+        mid = date(year, month, 15)
+        return (mid if mid <= published else _mid(date(year, month, 1), published, published)), 4, None
+    if kind == "year_rel":
+        year = published.year - (1 if parts["which"].lower() == "last" else 0)
+        mid = date(year, 7, 1)
+        return (mid if mid <= published else _mid(date(year, 1, 1), published, published)), 5, None
     if kind == "weekday":
         back = (published.weekday() - WEEKDAYS[parts["weekday"].lower()]) % 7
         if parts.get("last") and back == 0:
@@ -141,7 +151,7 @@ def resolve(rule: dict, parts: dict[str, str], published: date | None) -> tuple[
 _ANCHOR = regex.compile(
     r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     r"|(?:19|20)\d\d|(?i:yesterday|today|tonight|overnight|weekend|week|weeks|month|ago|earlier|night|morning"
-    r"|afternoon|evening))\b")
+    r"|afternoon|evening|year))\b")
 _WORD_STARTS = regex.compile(r"(?<![\w'’.-])[\w]")
 LOOKBACK = 32
 
