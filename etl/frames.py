@@ -85,7 +85,8 @@ def document_row(doc: Document, doc_id: str, extractor_version: str | None, run_
     return {"doc_id": doc_id, "content_hash": doc.content_hash, "url": doc.url, "title": doc.title,
             "source": doc.source, "published_at": utc_naive(doc.published_at),
             "retrieved_at": utc_naive(doc.retrieved_at), "input_ref": doc.ref or None, "text": doc.text,
-            "superseded_by": None, "extractor_version": extractor_version, "run_id": run_id}
+            "superseded_by": None, "extractor_version": extractor_version, "run_id": run_id,
+            "published_date": doc.published_date}
 
 
 def documents_frame(rows: list[dict]) -> pl.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import duckdb
 import pandera.polars as pa
@@ -454,7 +454,8 @@ def replace_facts(con: duckdb.DuckDBPyConnection, docs: list[NewDocument], run_i
 def stored_documents(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[NewDocument]:
     """Stored documents (text and publication time) of ``ids``, ready for re-extraction."""
     out = []
-    for doc_id, text, published_at, ref in fetch_all(con, "load/documents_by_id", {"ids": ids}):
-        published = published_at.replace(tzinfo=None) if isinstance(published_at, datetime) else None
+    for doc_id, text, published_date, ref in fetch_all(con, "load/documents_by_id", {"ids": ids}):
+        # the stored local publication date, so relative dates resolve as they did when the document was loaded
+        published = datetime.combine(published_date, time()) if published_date is not None else None
         out.append(NewDocument(Document(text=text, id=doc_id, published_at=published, ref=ref or doc_id), doc_id))
     return out

@@ -41,6 +41,9 @@ class DocumentModel(pa.DataFrameModel):
                                                       "this document's facts.", metadata={"hxl": "#meta+version"})
     run_id: Optional[pl.String] = pa.Field(nullable=True, description="Run that loaded this document.",
                                            metadata={"hxl": None})
+    published_date: Optional[pl.Date] = pa.Field(nullable=True, description="Publication date in the publisher's "
+                                                 "own time zone; relative dates in the text resolve against it.",
+                                                 metadata={"hxl": None})
 
     class Config:
         strict = True

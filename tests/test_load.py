@@ -243,3 +243,17 @@ def test_a_document_field_of_the_wrong_type_quarantines_that_document_only(tmp_p
     assert rows(wh, "select distinct doc_id from facts") == [("good",)]
     assert rows(wh, "select input_ref, doc_id, failed_check, column_name from quarantine") == \
         [("in.jsonl:2", "odd", "dtype", "title")]
+
+
+def test_reprocess_resolves_relative_dates_as_the_run_did(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    # 01:00 on Saturday 30 November in the publisher's zone is still Friday 29 November in UTC
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "late", "published_at": "2024-11-30T01:00:00+03:00",
+                                               "text": "Two people were killed in Aleppo yesterday."}])
+    run([src], wh)
+    sql = "select fact_id, best, event_date from facts order by fact_id"
+    first = rows(wh, sql)
+    assert [str(r[2]) for r in first] == ["2024-11-29"]
+    assert rows(wh, "select published_date, published_at from documents")[0][0].isoformat() == "2024-11-30"
+    reprocess(str(wh), everything=True)
+    assert rows(wh, sql) == first

@@ -5,7 +5,7 @@ wanted as (
     select
         doc_id,
         text,
-        published_at,
+        coalesce(published_date, cast(published_at as date)) as published_date,
         input_ref
     from documents
     where doc_id in (select unnest($ids::varchar[]))
