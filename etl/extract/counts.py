@@ -77,6 +77,10 @@ def mention_from_match(m) -> Mention | None:
     if m.group("others"):
         return Mention(m.start("others"), m.end("others"), Count(3, 3, 3, "vague", True, "others"),
                        "others", "unknown", False, False, False, kind="others")
+    if m.group("possplural"):
+        noun = m.group("possplural")
+        return Mention(m.start("poss"), m.end("possplural"), Count(2, 2, 2, "vague", True, noun), noun,
+                       _category(lex, noun), False, False, False, kind="possessive_plural")
     if m.group("bareplural"):
         noun = m.group("bareplural")
         return Mention(m.start("bareplural"), m.end("bareplural"), Count(2, 2, 2, "vague", True, noun),

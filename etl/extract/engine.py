@@ -22,6 +22,9 @@ _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:d
 _OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured)", regex.I)
 _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
+_ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
+                            r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
+_TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -113,10 +116,13 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             if mt.start in (det_end, tm.end(last) + 1) or (tm.end(last) < mt.start <= det_end):
                 if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
+                    if _TO_DEATH.match(sent, mt.end):  # "shot his parents and two sisters to death"
+                        outcome = "killed"
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
                     first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
-                    if last == "trig2" and first != outcome:  # "beat and abduct a farmer": both happened
+                    if last == "trig2" and first != outcome and _same_form(tm.group("trig"), tm.group("trig2")):
+                        # "beat and abduct a farmer": both happened to the farmer
                         extra_objects.append((mt, Attachment(first, f"object:{first}", tm.start("trig"),
                                                              tm.end("trig"), trigger=tm.group("trig"))))
                 break
@@ -174,6 +180,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
+    _attach_along_with(sent, mentions, attached)
     _attach_subcounts(sent, mentions, attached)
     _coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached)
@@ -214,6 +221,17 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
     return facts
 
 
+def _attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"26 people were killed, along with the 4 attackers": the added group shares the outcome."""
+    for i, mt in enumerate(mentions):
+        if i in attached or i == 0 or mt.kind in ("pronoun", "name", "bareplural"):
+            continue
+        prev = attached.get(i - 1)
+        if prev is not None and prev.trig_end <= mt.start and _ALONG_WITH.fullmatch(sent, prev.trig_end, mt.start):
+            attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
+                                     prev.trigger)
+
+
 def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
     """"Four civilians, including two students, were killed": the students get the parent's outcome as a
     part. With no parent in the sentence ("The dead included 3 children") the cue names the outcome."""
@@ -232,6 +250,14 @@ def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, At
         outcome = _CUE_OUTCOME.get(next((w for w in regex.findall(r"\w+", cue.group(0).lower()) if w in _CUE_OUTCOME), ""))
         if outcome:
             attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
+
+
+def _same_form(a: str, b: str) -> bool:
+    """Two verbs in the same form ("beat and abduct", "killing and injuring"), not "killed and wounding"."""
+    def form(w: str) -> str:
+        w = w.lower().split()[0]
+        return "ing" if w.endswith("ing") else "ed" if w.endswith(("ed", "en")) else "base"
+    return form(a) == form(b)
 
 
 def _mention_starts_at(sent: str, mentions: list[Mention], pos: int) -> bool:
@@ -302,6 +328,7 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             fact.class_reason = "sub-count of an earlier figure in the sentence"
         elif mt.backref:
             fact.extras["backref"] = True
+            fact.extras["backref_text"] = sent[mt.start:mt.end]
         if fact.fact_class != "part":
             last_by_outcome[att.outcome] = fact
         facts.append(fact)

@@ -75,6 +75,7 @@ def compiled() -> Patterns:
                                                    "many", "numerous", "couple"])
     word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
                 (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
+    unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
     adj = rf"(?:{age}|{word})"
     plural = _words(lex.person_plural)
@@ -83,7 +84,7 @@ def compiled() -> Patterns:
     noun_part = rf"""
         (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+|the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
-          |\s+(?P<unk>{word}(?:\s+{word}){{0,3}}))?"""
+          |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     # Cheap first-word test so the full count grammar runs only where a count can start.
     first_words = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
@@ -98,6 +99,8 @@ def compiled() -> Patterns:
         rf"(?={count_start})(?P<count>{count}){noun_part}",
         rf"(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))",
         r"(?P<others>others)",
+        # "his sisters", "their parents" (no figure: counts 2)
+        rf"(?P<poss>his|her|their)\s+(?P<possplural>{plural})\b",
         # "militants were killed" (no figure: counts 2)
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
@@ -129,20 +132,26 @@ def compiled() -> Patterns:
                |(?P<participle>\s+(?-i:\p{{Ll}}+ing)\b[^,;.()]{{0,60}}?))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?\s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
-    toll = _words(lex.toll_triggers)
-    toll_verb = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also
-                          |eventually|subsequently|since|finally|initially|already))*
-                    \s+(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stood\s+at|stands\s+at
-                       |hit|was|is|of|at|to|went\s+up\s+to|risen\s+to|rose\s+to|climbed\s+to
-                       |raised|revised|increased|updated|put|stood|stands|reached)(?:\s+to|\s+at)?"""
+    # "death toll" may take a bare "of"/"at"/"is"; "deaths", "dead", "number" need a verb of change.
+    weak_toll = {"dead", "deaths", "fatalities", "number", "death"}
+    toll = _words(t for t in lex.toll_triggers if t not in weak_toll)
+    weak = _words(t for t in lex.toll_triggers if t in weak_toll)
+    adverbs = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also
+                          |eventually|subsequently|since|finally|initially|already))*"""
+    change = r"""(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stood\s+at|stands\s+at
+                   |went\s+up\s+to|raised|revised|updated|put|stood|stands|hit)(?:\s+to|\s+at)?"""
+    toll_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is|of|at|to)(?:\s+to|\s+at)?)"""
+    weak_verb = rf"""{adverbs}\s+{change}"""
     return Patterns(
         np=regex.compile(np, FLAGS),
         np_at=regex.compile(rf"(?:(?:{dets})\s+)*(?:{np_body})(?![\w-])", FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"\b(?P<trig>{toll})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{toll_verb}\s+", FLAGS),
-        conj=regex.compile(r"\A\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+|\s+along\s+with\s+|\s+plus\s+|\s*&\s*)\Z", FLAGS),
+        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{toll_verb}
+                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{weak_verb})\s+""", FLAGS),
+        conj=regex.compile(r"""\A(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
+                               (?:(?:the|all|all\s+the|all\s+of\s+the)\s+)?\Z""", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
         perpetrator_self=regex.compile(
             r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)

@@ -70,7 +70,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                  and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
-            if fact.extras.get("backref") or fact.extras.get("among"):
+            crossed = fact.outcome == "killed" and regex.search(r"(?i)injured|wounded", fact.extras.get("backref_text", ""))
+            if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed:
                 victims = [f for f in prior if _group(f) != "perpetrator"] or prior
                 parent = max(victims, key=lambda f: f.best)
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
