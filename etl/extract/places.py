@@ -50,7 +50,6 @@ class _Patterns:
     named_admin: regex.Pattern
     admin_any: regex.Pattern     # prefilter: any admin word in the sentence
     prep: regex.Pattern
-    countries: regex.Pattern
     demonyms: dict
     admin1_words: frozenset
     part_words: frozenset        # "a district of Baghdad": within the city's area, precision 2
@@ -71,7 +70,6 @@ def _name_pattern(stop: str) -> str:
 
 @functools.cache
 def _compiled() -> _Patterns:
-    from etl.extract.gazetteer import load as gazetteer
     data = data_of(FILE)
     stop = alternation(words_of(FILE, "not_place"))
     name = _name_pattern(stop)
@@ -82,8 +80,6 @@ def _compiled() -> _Patterns:
     near = words_of(FILE, "near")
     at = words_of(FILE, "at")
     dirs = alternation(words_of(FILE, "directions"))
-    gaz = gazetteer()
-    names = [n for n in gaz.country_names.values()] + [a for v in (data.get("country_aliases") or {}).values() for a in v]
     flags = regex.VERBOSE
     return _Patterns(
         type_of=regex.compile(
@@ -94,7 +90,6 @@ def _compiled() -> _Patterns:
         prep=regex.compile(
             rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
             rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", flags),
-        countries=regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"),
         demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
         admin1_words=frozenset(w.lower() for w in admin1),
         part_words=frozenset(w.lower() for w in words_of(FILE, "part_of_city")),
@@ -143,7 +138,8 @@ def _trim(name: str, not_place: frozenset) -> list[str]:
 def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     """Place mentions of one sentence, with containers linked ("X in Y province")."""
     from etl.extract.gazetteer import load as gazetteer
-    p, gaz = _compiled(), gazetteer()
+    p = _compiled()
+    gaz = None  # the gazetteer is loaded only when a candidate name needs looking up
     found: list[tuple[int, int, Mention]] = []
     taken: list[tuple[int, int]] = []
 
@@ -181,6 +177,7 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         prep = " ".join(m.group("prep").lower().split())
         direction = m.group("dir")
         for cand in _trim(m.group("name"), p.not_place):
+            gaz = gaz or gazetteer()
             iso = gaz.country(cand)
             cities = () if iso else gaz.lookup(cand)
             division = None if iso or cities else gaz.division(cand)
@@ -227,11 +224,20 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     return hits
 
 
+@functools.cache
+def _country_names() -> regex.Pattern:
+    """Every country name and alias (needs the gazetteer, so built on first use)."""
+    from etl.extract.gazetteer import load as gazetteer
+    names = list(gazetteer().country_names.values())
+    names += [a for v in (data_of(FILE).get("country_aliases") or {}).values() for a in v]
+    return regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])")
+
+
 def _countries_in(doc, idx: int) -> set[str]:
     """Country names written in sentence ``idx`` (a cue for ambiguous city names)."""
     def finder(doc, sent, offset, i):
         return [Hit(offset + m.start(), offset + m.end(), "country", _country_of(m.group()))
-                for m in _compiled().countries.finditer(sent)]
+                for m in _country_names().finditer(sent)]
     return {h.value for h in doc.hits("country_names", idx, finder) if h.value}
 
 
@@ -240,10 +246,10 @@ def _doc_countries(doc) -> set[str]:
     gazetteer cities (memoised). A country named outside a place phrase does not count."""
     if getattr(doc, "_countries", None) is None:
         from etl.extract.gazetteer import load as gazetteer
-        gaz = gazetteer()
         p = _compiled()
         found = set()
         for m in p.prep.finditer(doc.text):  # one pass over the document, "in X" / "near X" only
+            gaz = gazetteer()
             for cand in _trim(m.group("name"), p.not_place):
                 iso = gaz.country(cand)
                 countries = {iso} if iso else {c.country for c in gaz.lookup(cand)}
