@@ -81,6 +81,7 @@ class Batch:
     new: list[NewDocument] = field(default_factory=list)
     errors: list[DocumentError] = field(default_factory=list)
     skipped: int = 0
+    quarantined: list[dict] = field(default_factory=list)  # quarantine rows written by load_batch
 
     @property
     def seen(self) -> int:
@@ -372,6 +373,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, extrac
 
     docs_frame = frames.documents_frame(doc_rows)
     quarantine = frames.quarantine_frame(qrows)
+    batch.quarantined = qrows
     con.execute("begin transaction")
     try:
         _insert_documents(con, docs_frame)

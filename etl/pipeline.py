@@ -213,13 +213,10 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
 def _log_batch(log: Log, run_id: str, number: int, batch: Batch, counts: Counts) -> None:
     log.event("batch_loaded", run_id=run_id, batch=number, seen=counts.seen, new=counts.new,
               skipped=counts.skipped, quarantined=counts.quarantined, facts=counts.facts)
-    for err in batch.errors:
-        log.event("quarantined", run_id=run_id, input=err.ref, stage=err.stage, reason=err.reason)
-        log.warn(f"quarantined {err.ref}: {err.reason}")
-    for nd in batch.new:
-        if nd.error:
-            log.event("quarantined", run_id=run_id, input=nd.doc.ref, stage="extract", reason=nd.error)
-            log.warn(f"quarantined {nd.doc.ref}: {nd.error}")
+    for row in batch.quarantined:
+        log.event("quarantined", run_id=run_id, input=row["input_ref"], doc_id=row["doc_id"], stage=row["stage"],
+                  check=row["failed_check"], column=row["column_name"], reason=row["reason"])
+        log.warn(f"quarantined {row['input_ref'] or row['doc_id']}: {row['reason']}")
 
 
 def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool = False, batch_size: int = 200,

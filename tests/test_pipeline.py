@@ -161,3 +161,16 @@ def test_sigkill_mid_run_then_rerun_matches_a_clean_run(tmp_path):
     assert q(wh, "select count(*) from documents") == q(clean, "select count(*) from documents")
     statuses = [r[0] for r in q(wh, "select status from runs order by started_at")]
     assert statuses == ["failed", "completed"]  # the killed run is marked, not left 'running'
+
+
+def test_json_log_has_one_event_per_quarantine_row(tmp_path, monkeypatch):
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    make_bad_inputs(tmp_path / "in")
+    result = run_pipeline([str(tmp_path / "in")], warehouse=str(tmp_path / "w.duckdb"), log_format="json",
+                          workers=1)
+    events = [json.loads(line) for line in err.getvalue().splitlines()]
+    quarantined = [e for e in events if e["event"] == "quarantined"]
+    assert len(quarantined) == result.counts.rows_quarantined >= 4
+    assert {e["check"] for e in quarantined} >= {"empty_document", "binary_content", "malformed_json"}
+    assert all(e["input"] and e["reason"] for e in quarantined)
