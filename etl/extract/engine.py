@@ -271,7 +271,8 @@ def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachme
     p = compiled()
     chains, chain = [], [0] if mentions else []
     for i in range(1, len(mentions)):
-        if p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare:
+        if (p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare
+                and mentions[i].kind != "bareplural"):
             chain.append(i)
         else:
             chains.append(chain)

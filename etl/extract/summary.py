@@ -13,7 +13,7 @@ from etl.extract.lexicon import load
 from etl.facts import Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
-_ADDITIVE = regex.compile(r"\b(?:also|another|other|others|more(?!\s+than)|additional|further|besides|separately|"
+_ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|"
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
@@ -83,13 +83,17 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 continue
             if not _ADDITIVE.search(window):
                 same_group = [f for f in prior if _compatible(_group(f), _group(fact))
-                              and not (f.place and fact.place and f.place != fact.place)
-                              and not (f.event_date and fact.event_date and f.event_date != fact.event_date)]
+                              and not _elsewhere(f, fact) and not _another_day(f, fact)]
                 if fact.best == 1 and _INDEFINITE.match(fact.quote) and len(text) < _SHORT_TEXT:
                     same_group = []  # "a policeman was killed" in a short report: a new individual
                 name = fact.extras.get("name")
-                if name:  # a named person is the same person only when named before
+                if name and len(text) < _SHORT_TEXT:  # in a short report a named person is someone new
                     same_group = [f for f in same_group if name in f.quote or f.extras.get("name") == name]
+                vague_only = [f for f in same_group if f.count.vague]
+                if same_group and vague_only and not fact.count.vague and len(vague_only) == len(same_group):
+                    for old in vague_only:  # "multiple people were hurt" ... "three others were injured"
+                        old.fact_class, old.class_reason = "repeat", f"vague figure made precise by {fact.fact_id}"
+                    same_group = []
                 if same_group:
                     top = max(same_group, key=lambda f: f.best)
                     group_total = sum(f.best for f in same_group)
@@ -108,6 +112,20 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     for fact in facts:
         if fact.parent_fact_id and fact.parent_fact_id not in by_id:
             fact.parent_fact_id = None
+
+
+def _elsewhere(a: Fact, b: Fact) -> bool:
+    """Clearly different places: resolved to different countries, or to different admin1 areas."""
+    if a.country and b.country and a.country != b.country:
+        return True
+    return bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
+
+
+def _another_day(a: Fact, b: Fact) -> bool:
+    """Day-precise event dates more than a day apart."""
+    if not (a.event_date and b.event_date) or (a.date_precision or 9) > 1 or (b.date_precision or 9) > 1:
+        return False
+    return abs((a.event_date - b.event_date).days) > 1
 
 
 def _group(fact: Fact) -> str | None:
