@@ -24,6 +24,7 @@ import pytest
 import yaml
 
 from etl.extract import extract, summarize
+from etl.facts import FACT_CLASSES, OUTCOMES, QUALIFIERS
 
 CASES_DIR = Path(__file__).parent / "cases"
 FILES = ("counts.yaml", "qualifiers.yaml", "subcounts.yaml", "not_casualties.yaml", "summaries.yaml")
@@ -119,6 +120,16 @@ def test_case_files_are_well_formed():
                     problems.append(f"{where} fact {i}: quote {fact['quote']!r} is not in the input")
                 if "parent" in fact and not 0 <= fact["parent"] < i:
                     problems.append(f"{where} fact {i}: parent must index an earlier fact")
+                problems += [f"{where} fact {i}: {key} {fact[key]!r} is not one of {allowed_values}"
+                             for key, allowed_values in (("outcome", OUTCOMES), ("qualifier", QUALIFIERS),
+                                                         ("fact_class", FACT_CLASSES))
+                             if key in fact and fact[key] not in allowed_values]
+                low, best, high = fact.get("low"), fact.get("best"), fact.get("high")
+                if (low is not None and low > best) or (high is not None and high < best):
+                    problems.append(f"{where} fact {i}: needs low <= best <= high")
+            for outcome in (case.get("summary") or {}):
+                if outcome not in SUMMARY_OUTCOMES:
+                    problems.append(f"{where}: summary outcome {outcome!r} is not compared")
     assert problems == []
 
 
