@@ -24,7 +24,9 @@ _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fata
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
-_TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b", regex.I)
+_TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b|\s+dead\b", regex.I)
+_SHOT_HIM_DEAD = regex.compile(r"\b(?P<verb>shot|shooting|gunned|stabbed|beat|beaten|burned|killed|killing)\s+"
+                               r"(?P<obj>him|her)\s+(?:dead|to\s+death)\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -105,6 +107,11 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
 
     dets = _dets_only()
     extra_objects: list[tuple[Mention, Attachment]] = []
+    for m in _SHOT_HIM_DEAD.finditer(sent):  # "police shot him dead": the attacker's death
+        if not _negated(sent, m.start()):
+            extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, "perpetrator", False,
+                                          False, True, kind="object_pronoun"),
+                                  Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
     for tm in p.active.finditer(sent):
         if _negated(sent, tm.start()):
             continue
@@ -114,14 +121,16 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         det_end = dets.match(sent, tm.end(last)).end()
         for i, mt in enumerate(mentions):
             if mt.start in (det_end, tm.end(last) + 1) or (tm.end(last) < mt.start <= det_end):
-                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name"):
+                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name",
+                                                                  "object_pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
                     if _TO_DEATH.match(sent, mt.end):  # "shot his parents and two sisters to death"
                         outcome = "killed"
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
                     first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
-                    if last == "trig2" and first != outcome and _same_form(tm.group("trig"), tm.group("trig2")):
+                    if (last == "trig2" and first != outcome and _same_form(tm.group("trig"), tm.group("trig2"))
+                            and {first, outcome} != {"killed", "injured"}):
                         # "beat and abduct a farmer": both happened to the farmer
                         extra_objects.append((mt, Attachment(first, f"object:{first}", tm.start("trig"),
                                                              tm.end("trig"), trigger=tm.group("trig"))))

@@ -157,7 +157,7 @@ def compiled() -> Patterns:
             r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)
                  |turned\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
                  |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
-                 |killing\s+only\s+(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
+                 |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
