@@ -163,10 +163,11 @@ def reference_date(text: str, published: date | None = None) -> date | None:
     return max(found) if found else None
 
 
-def _effect(rule: Rule, m, ref: date | None, exact: bool) -> str | None:
+def _effect(rule: Rule, m, get_ref, exact: bool) -> str | None:
     """past / recent / None for one matched time expression; ``exact``: ref is the publication date."""
     if rule.compare is None:
         return rule.effect
+    ref = get_ref()
     if ref is None:
         return rule.effect if rule.unknown == "past" else None
     if rule.compare == "year":
@@ -190,7 +191,7 @@ def _effect(rule: Rule, m, ref: date | None, exact: bool) -> str | None:
     return "recent" if days >= -1 else None
 
 
-def _time_cues(sent: str, spans: list[tuple[int, int]], ref: date | None, exact: bool) -> list[_Cue]:
+def _time_cues(sent: str, spans: list[tuple[int, int]], get_ref, exact: bool) -> list[_Cue]:
     cues: list[_Cue] = []
     masks: list[tuple[int, int]] = []
     for rule in rules():
@@ -198,7 +199,7 @@ def _time_cues(sent: str, spans: list[tuple[int, int]], ref: date | None, exact:
             masks.extend(m.span() for m in rule.pattern.finditer(sent))
         elif rule.kind == "time":
             for m in rule.pattern.finditer(sent):
-                cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, ref, exact)))
+                cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, get_ref, exact)))
     for c in cues:
         c.masked_from = min((a for a, b in masks if a <= c.start and c.end <= b), default=None)
     dates = [(c.start, c.end) for c in cues if c.rule.compare == "date"]
@@ -322,7 +323,12 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
         return
     bounds = split_sentences(text)
     starts = [a for a, _ in bounds]
-    ref = reference_date(text, published)
+    ref_cache: list[date | None] = []
+
+    def get_ref() -> date | None:  # only read the whole text when a date or year needs comparing
+        if not ref_cache:
+            ref_cache.append(reference_date(text, published))
+        return ref_cache[0]
     by_sentence: dict[int, list[Fact]] = {}
     for fact in todo:
         idx = max(0, bisect.bisect_right(starts, fact.span_start) - 1)
@@ -337,7 +343,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
             return False
         if p in by_sentence:
             return dated.get(p, False)
-        effects = {c.effect for c in _time_cues(text[bounds[p][0]:bounds[p][1]], [], ref, exact)
+        effects = {c.effect for c in _time_cues(text[bounds[p][0]:bounds[p][1]], [], get_ref, exact)
                    if c.effect and not c.rule.requires and c.masked_from is None}
         return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
 
@@ -346,7 +352,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
         a, b = bounds[idx] if bounds else (0, len(text))
         sent = text[a:b]
         spans = [(f.span_start - a, f.span_end - a) for f in facts if a <= f.span_start < b]
-        cues = _time_cues(sent, spans, ref, exact)
+        cues = _time_cues(sent, spans, get_ref, exact)
         inherit = (bounds and not any(c.effect and not c.rule.requires and c.masked_from is None for c in cues)
                    and not _NEW_EVENT.search(sent) and previous_dated(idx))
         all_dated = True
