@@ -27,6 +27,9 @@ _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\
 _TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b|\s+dead\b", regex.I)
 _SHOT_HIM_DEAD = regex.compile(r"\b(?P<verb>shot|shooting|gunned|stabbed|beat|beaten|burned|killed|killing)\s+"
                                r"(?P<obj>him|her)\s+(?:dead|to\s+death)\b", regex.I)
+_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
+                          regex.I)
+_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -190,6 +193,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
     _attach_along_with(sent, mentions, attached)
+    _attach_elliptical(sent, mentions, attached)
     _attach_subcounts(sent, mentions, attached)
     _coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached)
@@ -239,6 +243,31 @@ def _attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, A
         if prev is not None and prev.trig_end <= mt.start and _ALONG_WITH.fullmatch(sent, prev.trig_end, mt.start):
             attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
                                      prev.trigger)
+
+
+def _attach_elliptical(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"135 killed on the PSA, two on the Cessna and seven on the ground": bare figures that differ only
+    by a place phrase share the outcome of their neighbour (forward and backward)."""
+    changed = True
+    while changed:
+        changed = False
+        for i, mt in enumerate(mentions):
+            if i in attached or not (mt.bare or mt.kind == "count"):
+                continue
+            prev = attached.get(i - 1)
+            if prev is not None:
+                end = max(mentions[i - 1].end, prev.trig_end)
+                if _ELLIPSIS.fullmatch(sent, end, mt.start) and _PLACE_AFTER.match(sent, mt.end):
+                    attached[i] = Attachment(prev.outcome, prev.rule + "+elliptical", mt.start, mt.start,
+                                             prev.anchor, prev.trigger)
+                    changed = True
+                    continue
+            nxt = attached.get(i + 1)
+            if nxt is not None and nxt.rule.startswith("subject") and i + 1 < len(mentions):
+                if _ELLIPSIS.fullmatch(sent, mt.end, mentions[i + 1].start):
+                    attached[i] = Attachment(nxt.outcome, nxt.rule + "+elliptical", mt.start, mt.start,
+                                             nxt.anchor, nxt.trigger)
+                    changed = True
 
 
 def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
