@@ -388,23 +388,40 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, run_id: str, extrac
     return counts
 
 
+def _version_key(doc: Document) -> tuple | None:
+    """What makes two texts versions of one document: the same URL, else the same source and given id."""
+    if doc.url:
+        return ("url", doc.url)
+    if doc.id:
+        return ("id", doc.source, doc.id)
+    return None
+
+
 def _supersede_pairs(con, kept: list[NewDocument], doc_rows: list[dict]) -> list[tuple[str, str]]:
-    """(old doc_id, new doc_id) for every older version at the URL of a new document.
+    """(old doc_id, new doc_id) for every current older version of a new document: same URL, or (for
+    documents without a URL) the same given id.
 
     Within the batch the later document wins; the earlier one's row is marked before insert.
     """
-    latest: dict[str, int] = {}
+    latest: dict[tuple[str, str], int] = {}
     for i, nd in enumerate(kept):
-        url = nd.doc.url
-        if not url:
+        key = _version_key(nd.doc)
+        if key is None:
             continue
-        if url in latest:
-            doc_rows[latest[url]]["superseded_by"] = nd.doc_id
-        latest[url] = i
-    if not latest:
-        return []
-    current = fetch_all(con, "load/current_at_urls", {"urls": sorted(latest)})
-    return [(old_id, kept[latest[url]].doc_id) for old_id, url in current]
+        if key in latest:
+            doc_rows[latest[key]]["superseded_by"] = nd.doc_id
+        latest[key] = i
+    urls = sorted(key[1] for key in latest if key[0] == "url")
+    ids = [key[1:] for key in latest if key[0] == "id"]
+    pairs = []
+    if urls:
+        pairs += [(old, kept[latest[("url", url)]].doc_id)
+                  for old, url in fetch_all(con, "load/current_at_urls", {"urls": urls})]
+    if ids:
+        found = fetch_all(con, "load/current_versions_of_ids",
+                          {"sources": [s for s, _ in ids], "ids": [i for _, i in ids]})
+        pairs += [(old, kept[latest[("id", source, given)]].doc_id) for old, source, given in found]
+    return pairs
 
 
 def add_counts(con, run_id: str, counts: Counts) -> None:

@@ -257,3 +257,23 @@ def test_reprocess_resolves_relative_dates_as_the_run_did(tmp_path):
     assert rows(wh, "select published_date, published_at from documents")[0][0].isoformat() == "2024-11-30"
     reprocess(str(wh), everything=True)
     assert rows(wh, sql) == first
+
+
+def test_changed_text_under_the_same_id_without_url_supersedes(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    for n, text in enumerate(["Four people were killed.", "Six people were killed.", "Seven people were killed."]):
+        run([write_jsonl(tmp_path / f"v{n}.jsonl", [{"id": "n1", "text": text}])], wh)
+    got = rows(wh, "select doc_id, superseded_by from documents order by rowid")
+    assert [r[0] == "n1" or r[0].startswith("n1~") for r in got] == [True] * 3
+    assert [r[1] for r in got] == [got[1][0], got[2][0], None]  # a chain: each version points to the next
+    current = rows(wh, "select f.best from facts f join documents d using (doc_id) where d.superseded_by is null")
+    assert current == [(7,)]
+
+
+def test_the_same_id_from_another_source_is_another_document(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    run([write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "source": "Agency A", "text": "Four people were killed."}])],
+        wh)
+    run([write_jsonl(tmp_path / "b.jsonl", [{"id": "1", "source": "Agency B", "text": "Six people were killed."}])],
+        wh)
+    assert rows(wh, "select count(*) from documents where superseded_by is null") == [(2,)]
