@@ -27,7 +27,6 @@ _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
                          r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
-_STOP = regex.compile(r"[;]")
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
 # a past time expression AFTER the figure dates it only within its clause: not across another verb
@@ -49,6 +48,7 @@ class Rule:
     effect: str = "past"
     scope: str = "sentence"
     reach: int = 120
+    stop: regex.Pattern | None = None  # what may not stand between a `before` cue and the figure
     direction: str = "both"
     compare: str | None = None
     unknown: str = "neutral"
@@ -107,6 +107,7 @@ def _rule(raw: dict, fragments: dict[str, str]) -> Rule:
         raise LexiconError(f"{FILE}: rule {name!r}: field 'pattern' is not a valid regex: {exc}") from exc
     return Rule(name=name, kind=kind, pattern=pattern, reason=raw["reason"], effect=raw.get("effect", "past"),
                 scope=raw.get("scope", "sentence"), reach=int(raw.get("reach", 120)),
+                stop=regex.compile(raw.get("stop", "[;]")),
                 direction=raw.get("direction", "both"), compare=raw.get("compare"),
                 unknown=raw.get("unknown", "neutral"), weak=bool(raw.get("weak")),
                 requires=dict(raw.get("requires") or {}),
@@ -272,7 +273,7 @@ def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
             for cand in rule.pattern.finditer(sent, max(0, s - rule.reach - 200), min(len(sent), s + 40)):
                 if cand.start() < s:  # the cue may end inside the figure ("protested over the deaths of 12")
                     m = cand
-            if m is not None and (s - m.end() > rule.reach or _STOP.search(sent, m.end(), max(s, m.end()))):
+            if m is not None and (s - m.end() > rule.reach or rule.stop.search(sent, m.end(), max(s, m.end()))):
                 m = None
         if m is not None:
             return rule, m.group(0)
