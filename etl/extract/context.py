@@ -9,7 +9,7 @@ The gazetteer is loaded lazily, the first time a fact has a place to resolve.
 Provenance: ``fact.extras["context_rules"]`` maps each filled field to ``"<file>:<rule>"``; the words a
 date came from are in ``extras["date_text"]`` and a range's last day in ``extras["date_end"]``.
 
->>> from datetime import date
+>>> from datetime import date, datetime
 >>> from etl.extract import extract
 >>> f = extract("Four civilians were killed in Aleppo on Friday by insurgent shelling, SANA said.",
 ...             published=date(2024, 11, 30))[0]
@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from etl.extract.lexicon import LexiconError, read_yaml
 from etl.extract.sentences import split_sentences
@@ -141,6 +141,8 @@ def attach_context(text: str, facts: list, published: date | None) -> None:
     """
     if not facts:
         return
+    if isinstance(published, datetime):  # a datetime is a date too; compare dates with dates
+        published = published.date()
     from etl.extract import actors, attribution, causes, dates, places
 
     doc = _Doc(text, published)

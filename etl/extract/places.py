@@ -8,7 +8,8 @@ sentence, neighbours, document), else left unresolved: place kept as written, ge
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -49,7 +50,7 @@ class _Patterns:
     type_of: regex.Pattern
     named_admin: regex.Pattern
     admin_any: regex.Pattern     # prefilter: any admin word in the sentence
-    prep: regex.Pattern
+    prep: re.Pattern
     demonyms: dict
     admin1_words: frozenset
     part_words: frozenset        # "a district of Baghdad": within the city's area, precision 2
@@ -87,9 +88,10 @@ def _compiled() -> _Patterns:
         named_admin=regex.compile(
             rf"(?P<phrase>(?P<name>{name})\s+(?P<type>(?i:{alternation(admin1 + admin2 + after)}))(?![\w-]))", flags),
         admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2 + after)})"),
-        prep=regex.compile(
+        # stdlib engine: the same matches about 1.5x faster on whole documents (the document pass)
+        prep=re.compile(
             rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
-            rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", flags),
+            rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", re.VERBOSE),
         demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
         admin1_words=frozenset(w.lower() for w in admin1),
         part_words=frozenset(w.lower() for w in words_of(FILE, "part_of_city")),
@@ -217,8 +219,7 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         if i + 1 < len(found):
             ns, ne, nxt = found[i + 1]
             if regex.fullmatch(r"\s*(?:,|in|,\s*in)?\s*(?:the\s+)?", sent[e:ns]) and not nxt.container:
-                mention = Mention(mention.frame, mention.place, mention.name, mention.prec, mention.cue,
-                                  mention.country_only, mention.admin1_of, container=nxt)
+                mention = replace(mention, container=nxt)
                 skip.add(i + 1)
         hits.append(Hit(offset + s, offset + e, f"{FILE}:{mention.frame}", mention))
     return hits
@@ -287,6 +288,8 @@ def resolve(doc, mention: Mention, idx: int) -> Resolved:
     cities = gazetteer().lookup(mention.name)
     if phrase_cue:
         chosen = [c for c in cities if phrase_cue in (c.country, c.admin1)]
+        if container and container.admin1 and len(chosen) > 1:
+            chosen = [c for c in chosen if c.admin1 == container.admin1] or chosen
         phrase_cue = phrase_cue.split(".")[0]
     else:
         scopes = [_countries_in(doc, j) for j in (idx, idx - 1, idx + 1) if 0 <= j < len(doc.sents)]
