@@ -51,10 +51,10 @@ def _category(lex, noun: str | None) -> str | None:
 def mention_from_match(m) -> Mention | None:
     """Build a Mention from a match of ``patterns.np``; None if the number does not parse."""
     lex = load()
-    if m.group("snoun") or m.group("snoun2"):
-        key = "snoun" if m.group("snoun") else "snoun2"
+    if m.group("snoun") or m.group("snoun2") or m.group("snoun4"):
+        key = next(k for k in ("snoun", "snoun2", "snoun4") if m.group(k))
         noun = m.group(key)
-        start = m.start("article") if key == "snoun" else m.start("article2")
+        start = m.start({"snoun": "article", "snoun2": "article2", "snoun4": "article4"}[key])
         return Mention(start, m.end(key), Count(1, 1, 1), noun, _category(lex, noun), False, False, True)
     if m.group("agenoun"):
         return Mention(m.start("agearticle"), m.end("agenoun"), Count(1, 1, 1), m.group("agenoun"), None,

@@ -93,6 +93,8 @@ def compiled() -> Patterns:
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
         rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
+        # "a militiamen killed" (a plural after "a": one person, as written)
+        rf"(?P<article4>an?)\s+(?P<snoun4>{plural})\b(?=\s+(?:{_words(lex.subject_triggers)})\b)",
         # "a 14-year-old"
         rf"(?P<agearticle>an?)\s+(?P<agenoun>{age})(?![\s-]+(?:{adj}\s+){{0,2}}(?:{singular}))",
         # "at least 27 people", "dozens of villagers", "16"
@@ -120,6 +122,7 @@ def compiled() -> Patterns:
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
     active = _words(lex.active_triggers)
+    trigger_words = _words(list(lex.subject_triggers) + list(lex.active_triggers))
     gap = rf"""(?:\s*\([^()]{{0,120}}\)
                |\s*\[[^\[\]]{{0,40}}\]
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
@@ -129,8 +132,13 @@ def compiled() -> Patterns:
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}
                |\s*,(?=\s+who\b)
-               |(?P<participle>\s+(?-i:\p{{Ll}}+ing)\b[^,;.()]{{0,60}}?))?"""
-    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?\s+(?P<trig>{subject})\b"""
+               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.()\d]){{0,60}}?
+                  |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
+                   (?:(?!\band\b)[^,;.()\d]){{0,60}}?
+                   (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
+    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?
+                        (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
+                        \s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
     # "death toll" may take a bare "of"/"at"/"is"; "deaths", "dead", "number" need a verb of change.
     weak_toll = {"dead", "deaths", "fatalities", "number", "death"}
