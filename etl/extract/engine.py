@@ -81,7 +81,8 @@ def _is_noise(sent: str, mt: Mention) -> bool:
 def _negated(sent: str, pos: int) -> bool:
     """A negation or modal among the few words before ``pos`` (same clause), or an infinitive."""
     window = sent[max(0, pos - 45):pos]
-    if regex.search(r"\bto\s+\Z", window):
+    if regex.search(r"\bto\s+\Z", window) and not regex.search(
+            r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z", window):
         return True
     window = regex.split(r"[,;:()]|\band\b|\bbut\b", window)[-1]
     window = " ".join(window.split()[-4:])

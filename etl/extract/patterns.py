@@ -47,7 +47,9 @@ def compiled() -> Patterns:
     word_num = r"(?:" + _words(list(lex.word_values) ) + r")"
     # "twenty-seven", "a hundred and five", "two dozen", "one thousand two hundred"
     small = rf"(?:(?:{_words([w for w in lex.word_values if lex.word_values[w] >= 20])})(?:[\s-]+{word_num})?|{word_num})"
-    group = rf"(?:(?:a|{small})[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?{small})?|{small})"
+    tens_words = _words([w for w in lex.word_values if lex.word_values[w] >= 20])
+    # "Forty 6 people": a source's half-converted number (tens word, digit)
+    group = rf"(?:(?:a|{small})[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?{small})?|(?:{tens_words})\s+[1-9](?![\d,.])|{small})"
     word_number = rf"""
         (?:(?:a|{group})[\s-]+(?:thousand|million)(?:,?[\s-]+(?:and[\s-]+)?{group})?
           |{word_num}[\s-]+dozen
@@ -99,7 +101,7 @@ def compiled() -> Patterns:
         rf"(?P<agearticle>an?)\s+(?P<agenoun>{age})(?![\s-]+(?:{adj}\s+){{0,2}}(?:{singular}))",
         # "at least 27 people", "dozens of villagers", "16"
         rf"(?={count_start})(?P<count>{count}){noun_part}",
-        rf"(?P<another>another|one\s+other|a\s+second)(?!\s+(?:{num}))",
+        rf"(?P<another>another|one\s+other|a\s+second|the\s+other)(?!\s+(?:{num}))(?!\s+\p{{L}}+\s+(?:was|were)\b)",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
         rf"(?P<poss>his|her|their)\s+(?P<possplural>{plural})\b",
