@@ -27,6 +27,7 @@ _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
                          r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
+_COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
 # a past time expression AFTER the figure dates it only within its clause: not across another verb
@@ -227,13 +228,28 @@ def _requires_ok(rule: Rule, fact: Fact, sent: str, s: int, e: int) -> bool:
 def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
     """Is the cue inside a comma-enclosed aside that does not hold the figure?
     ("Last night, a year after a similar raid, gunmen killed five guards")"""
-    left, right = sent.rfind(",", 0, c.start), sent.find(",", c.end)
+    if c.end > s:  # only an aside before the figure ("a place, South Carolina, last June" dates it)
+        return False
+    commas = [m.start() for m in _COMMA.finditer(sent)]
+    left = max((i for i in commas if i < c.start), default=-1)
+    right = min((i for i in commas if i >= c.end), default=-1)
     if left == -1 or right == -1 or left < s < right or left < e <= right:
         return False
     return right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
 
 
-def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue]) -> _Cue | None:
+def _other_clause(sent: str, e: int, start: int, spans: list[tuple[int, int]]) -> bool:
+    """Does another verb stand between the figure and a later cue? Words inside other figures
+    ("... died and another 7,457 were injured last year") do not count."""
+    gap = list(sent[e:start])
+    for a, b in spans:
+        for i in range(max(a, e), min(b, start)):
+            gap[i - e] = " "
+    return bool(_OTHER_CLAUSE.search("".join(gap)))
+
+
+def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue],
+                  spans: list[tuple[int, int]] = ()) -> _Cue | None:
     has_recent = any(c.effect == "recent" for c in cues)
     best, best_key = None, None
     for c in cues:
@@ -244,7 +260,7 @@ def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue]) -> _C
         if c.effect == "past" and (c.rule.weak and has_recent or not _requires_ok(c.rule, fact, sent, s, e)):
             continue
         gap = 0 if c.start < e and s < c.end else (s - c.end if c.end <= s else c.start - e)
-        if c.effect == "past" and c.start >= e and (gap > AFTER_REACH or _OTHER_CLAUSE.search(sent, e, c.start)):
+        if c.effect == "past" and c.start >= e and (gap > AFTER_REACH or _other_clause(sent, e, c.start, spans)):
             continue
         if c.effect == "past" and gap and _aside(sent, c, s, e):
             continue
@@ -364,7 +380,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
                 fact.fact_class, fact.class_reason = "background", _why(*hit)
                 all_dated = False
                 continue
-            near = _nearest_time(fact, sent, s, e, cues)
+            near = _nearest_time(fact, sent, s, e, cues, spans)
             if near is not None and near.effect == "past":
                 fact.fact_class = "background"
                 fact.class_reason = _why(near.rule, sent[near.start:near.end])
