@@ -31,6 +31,8 @@ _SHOT_HIM_DEAD = regex.compile(r"\b(?P<verb>shot|shooting|gunned|stabbed|beat|be
 _ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
                           regex.I)
 _PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
+_NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-|bin\s+|ibn\s+)?\p{Lu}[\p{L}'-]+){0,3}))"
+                          r"\s+and\s+(?:\w+\s+)?\Z")
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -199,12 +201,28 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     _attach_subcounts(sent, mentions, attached)
     _coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached)
+    facts.extend(_named_with_others(sent, offset, mentions, attached))
     for mt, att in extra_objects:
         facts.append(Fact(outcome=att.outcome, count=mt.count, span_start=offset + att.trig_start,
                           span_end=offset + mt.end, quote=sent[att.trig_start:mt.end], rule=att.rule,
                           victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
     facts.sort(key=lambda f: f.span_start)
     facts.extend(_self_inflicted(sent, offset, mentions, attached))
+    return facts
+
+
+def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached) -> list[Fact]:
+    """"Abu Wahib and three others were killed": the named person is one more."""
+    facts = []
+    for i, mt in enumerate(mentions):
+        att = attached.get(i)
+        if att is None or not mt.noun or mt.noun.lower() != "others":
+            continue
+        name = _NAME_AND.search(sent, 0, mt.start)
+        if name and not any(m.start <= name.start() < m.end for m in mentions):
+            facts.append(Fact(outcome=att.outcome, count=Count(1, 1, 1), span_start=offset + name.start("name"),
+                              span_end=offset + name.end("name"), quote=name.group("name"),
+                              rule=att.rule + "+named", extras={"trigger": att.trigger, "name": name.group("name")}))
     return facts
 
 
@@ -367,6 +385,10 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"
+        elif mt.backref and parent is not None:  # "Four people were stabbed, one of whom was critically wounded"
+            fact.extras["part_of"] = parent
+            fact.fact_class = "part"
+            fact.class_reason = "refers back to an earlier figure in the sentence"
         elif mt.backref:
             fact.extras["backref"] = True
             fact.extras["backref_text"] = sent[mt.start:mt.end]

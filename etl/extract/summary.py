@@ -82,8 +82,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
                 continue
             if not _ADDITIVE.search(window):
+                short = len(text) < _SHORT_TEXT
                 same_group = [f for f in prior if _compatible(_group(f), _group(fact))
-                              and not _elsewhere(f, fact) and not _another_day(f, fact)]
+                              and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
                 if fact.best == 1 and _INDEFINITE.match(fact.quote) and len(text) < _SHORT_TEXT:
                     same_group = []  # "a policeman was killed" in a short report: a new individual
                 name = fact.extras.get("name")
@@ -114,11 +115,12 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.parent_fact_id = None
 
 
-def _elsewhere(a: Fact, b: Fact) -> bool:
-    """Clearly different places: resolved to different countries, or to different admin1 areas."""
+def _elsewhere(a: Fact, b: Fact, short: bool) -> bool:
+    """Clearly different places: resolved to different countries, or (in a short report) different
+    admin1 areas. A long article's national toll usually includes the towns it later names."""
     if a.country and b.country and a.country != b.country:
         return True
-    return bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
+    return short and bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
 
 
 def _another_day(a: Fact, b: Fact) -> bool:
