@@ -385,7 +385,8 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"
-        elif mt.backref and parent is not None:  # "Four people were stabbed, one of whom was critically wounded"
+        elif mt.backref and parent is not None and not crossed_backref(sent[mt.start:mt.end], att.outcome):
+            # "Four people were stabbed, one of whom was critically wounded"
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "refers back to an earlier figure in the sentence"
@@ -396,6 +397,11 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             last_by_outcome[att.outcome] = fact
         facts.append(fact)
     return facts
+
+
+def crossed_backref(phrase: str, outcome: str) -> bool:
+    """"two of the wounded died": the group referred to had another outcome, so this is not a part."""
+    return outcome == "killed" and bool(regex.search(r"(?i)wounded|injured", phrase))
 
 
 def _inside_parens(sent: str, pos: int, parent: Fact) -> bool:

@@ -19,7 +19,6 @@ FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.UNICODE
 @dataclass(frozen=True)
 class Patterns:
     np: regex.Pattern            # a counted noun phrase anywhere
-    np_at: regex.Pattern         # the same, anchored where matching starts (after determiners)
     subject_tail: regex.Pattern  # what follows a subject NP: [gap] [aux] TRIGGER
     active: regex.Pattern        # active trigger followed by a determiner slot
     noun_after: regex.Pattern    # NOUN trigger right after a bare count: "12 deaths"
@@ -154,7 +153,6 @@ def compiled() -> Patterns:
     weak_verb = rf"""{adverbs}\s+{change}"""
     return Patterns(
         np=regex.compile(np, FLAGS),
-        np_at=regex.compile(rf"(?:(?:{dets})\s+)*(?:{np_body})(?![\w-])", FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex
 
 from etl.extract.lexicon import load
+from etl.extract.engine import crossed_backref
 from etl.facts import Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
@@ -70,7 +71,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                  and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
-            crossed = fact.outcome == "killed" and regex.search(r"(?i)injured|wounded", fact.extras.get("backref_text", ""))
+            crossed = crossed_backref(fact.extras.get("backref_text", ""), fact.outcome)
             if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed:
                 victims = [f for f in prior if _group(f) != "perpetrator"] or prior
                 parent = max(victims, key=lambda f: f.best)
