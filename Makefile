@@ -32,6 +32,7 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) $(WAREHOUSE)

@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
     p.add_argument("--all", action="store_true", help="also documents already at the current extractor version")
 
+    p = _add(sub, "runs", "List recent ETL runs with their status and counts.",
+             "casualty-etl runs --limit 5 --format json")
+    p.add_argument("--limit", type=int, default=20, help="how many runs, newest first (default 20)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
+
     p = _add(sub, "quarantine", "List quarantined inputs and rows with the reason they failed.",
              "casualty-etl quarantine --run latest")
     p.add_argument("--run", default=None, help="a run id, or 'latest'")
@@ -161,6 +167,26 @@ def cmd_reprocess(args) -> int:
     return EXIT_OK
 
 
+def cmd_runs(args) -> int:
+    """Recent runs, newest first."""
+    from etl.runs import list_runs
+    if args.limit < 1:
+        print("casualty-etl runs: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    rows = list_runs(args.warehouse, limit=args.limit)
+    if args.format == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, default=str) + "\n")
+        return EXIT_OK
+    columns = ("run_id", "started_at", "status", "docs_seen", "docs_new", "docs_skipped", "docs_quarantined",
+               "facts_loaded")
+    table = [[str(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+    for line in [list(columns)] + table:
+        sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() + "\n")
+    return EXIT_OK
+
+
 def cmd_quarantine(args) -> int:
     from etl.reporting import quarantine_listing
     sys.stdout.write(quarantine_listing(args.warehouse, run=args.run, fmt=args.format))
@@ -173,7 +199,7 @@ def _filter_dict(args) -> dict:
 
 
 COMMANDS = {"run": cmd_run, "extract": cmd_extract, "report": cmd_report, "export": cmd_export,
-            "explain": cmd_explain, "reprocess": cmd_reprocess, "quarantine": cmd_quarantine}
+            "explain": cmd_explain, "reprocess": cmd_reprocess, "runs": cmd_runs, "quarantine": cmd_quarantine}
 
 
 def main(argv: list[str] | None = None) -> int:
