@@ -15,8 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from etl.extract.context import data_of, words_of
+from etl.extract.lexicon import LexiconError
 
 ALT_MIN_POPULATION = 100_000
+_ABBREVIATIONS = {"st. ": "saint ", "ft. ": "fort ", "mt. ": "mount "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +49,15 @@ class Gazetteer:
     demonyms: dict[str, str]         # folded demonym -> ISO2
     country_names: dict[str, str]    # ISO2 -> name
     admin1: dict[str, tuple[str, str]]  # folded first-order division name -> (ISO2, admin1 key); US states
+    aliases: dict[str, tuple[City, ...]] = None  # places.yaml city_aliases, resolved
 
     def lookup(self, name: str) -> tuple[City, ...]:
         """Cities with this name: main names first; alternate names only if no main name matches."""
         key = fold(name)
-        return self.cities.get(key) or self.alternates.get(key) or ()
+        found = self.aliases.get(key) or self.cities.get(key) or self.alternates.get(key)
+        if found is None and key[:4] in _ABBREVIATIONS:  # "St. Paul" -> "Saint Paul"
+            found = self.cities.get(_ABBREVIATIONS[key[:4]] + key[4:])
+        return found or ()
 
     def by_alternate(self, name: str) -> bool:
         """True when ``name`` is known only as an alternate name ("Bagdad", "Kiev")."""
@@ -104,5 +110,11 @@ def load() -> Gazetteer:
     # ("Georgia") stays a country
     admin1 = {fold(row["name"]): ("US", f"US.{code}") for code, row in gc.get_us_states().items()
               if fold(row["name"]) not in countries}
+    aliases = {}
+    for alias, (target, iso2) in (places.get("city_aliases") or {}).items():
+        found = tuple(c for c in cities.get(fold(target), ()) if c.country == iso2)
+        if not found:
+            raise LexiconError(f"places.yaml: city_aliases: {alias!r}: no city {target!r} in {iso2}")
+        aliases[fold(alias)] = found
     return Gazetteer({k: tuple(v) for k, v in cities.items()}, {k: tuple(v) for k, v in alternates.items()},
-                     countries, demonyms, names, admin1)
+                     countries, demonyms, names, admin1, aliases)

@@ -63,7 +63,7 @@ class _Patterns:
 
 
 def _name_pattern(stop: str) -> str:
-    token = r"[A-Z][\w]*(?:['’](?!s\b)\w+)*(?:-[\w]+)*"
+    token = r"(?:(?:St|Ste|Ft|Mt)\.|[A-Z][\w]*(?:['’](?!s\b)\w+)*(?:-[\w]+)*)"
     # Arabic articles: "al-", "ar-", "ez-" with a hyphen; only al/el/Al/El also with a space (so "at", "as",
     # "an" stay prepositions)
     particle = (r"(?:(?:al|el|ad|ar|as|an|ash|at|az|ez|es|Al|El|Ad|Ar|As|An|Ash|Az)-|(?:al|el|Al|El|de|del|da|di|la|le|bin|ibn)\s)")
@@ -169,7 +169,11 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         typ = " ".join(m.group("type").lower().split())
         cue = _cue_before(sent, s) or _cue_after(sent, e)
         if typ in p.place_words:
-            mention = Mention("named_place", m.group("phrase"), name_text, 2 if typ in p.part_words else 1, cue)
+            whole = m.group("phrase")  # "New York City", "Sadr City" are gazetteer names themselves
+            from etl.extract.gazetteer import load as gazetteer
+            if typ == "city" and gazetteer().lookup(whole):
+                name_text = whole
+            mention = Mention("named_place", whole, name_text, 2 if typ in p.part_words else 1, cue)
         else:
             mention = Mention("named_admin1", m.group("phrase"), name_text, 4, cue, admin1_of=typ in p.admin1_words)
         found.append((s, e, mention))
