@@ -122,6 +122,24 @@ def _suffix(path: Path) -> tuple[str, bool]:
     return (suffixes[-1] if suffixes else ""), False
 
 
+def dated(raw) -> dict:
+    """``published_at`` for a Document, plus a reader issue when a date was given but cannot be read
+    (the document still loads; the issue becomes a quarantine row naming the value).
+
+    >>> dated("2024-11-30")["published_at"].isoformat()
+    '2024-11-30T00:00:00+00:00'
+    >>> dated("next Tuesday-ish")["meta"]["issues"][0]["check"]
+    'unparseable_date'
+    """
+    parsed = parse_datetime(raw)
+    if parsed is not None or raw in (None, "") or not str(raw).strip():
+        return {"published_at": parsed}
+    issue = {"check": "unparseable_date", "column": "published_at", "value": str(raw)[:200],
+             "reason": f"publication date {str(raw)[:60]!r} is not a date this reader understands; "
+                       "relative dates in the text stay unresolved"}
+    return {"published_at": None, "meta": {"issues": [issue]}}
+
+
 def iter_paths(inputs: list[str]) -> Iterator[Path]:
     """Expand files and directories (recursively, sorted; hidden files skipped) into the files to read."""
     for item in inputs:
@@ -444,7 +462,7 @@ class FieldMap:
             return DocumentError(ref, f"missing or empty '{self.text[0]}' field", raw)
         return Document(text=text, id=_field(record, self.id), title=_field(record, self.title),
                         url=_field(record, self.url), source=_field(record, self.source),
-                        published_at=parse_datetime(record.get(self.date) if self.date else None), ref=ref)
+                        **dated(record.get(self.date) if self.date else None), ref=ref)
 
 
 def _field(record: dict, key) -> str | None:
@@ -636,7 +654,7 @@ def _text_document(text: str, ref: str) -> Document | DocumentError:
     if not body:
         return DocumentError(ref, "empty document (no text after the header)")
     return Document(text=body, id=header.get("id"), title=header.get("title"), url=header.get("url"),
-                    source=header.get("source"), published_at=parse_datetime(header.get("date")), ref=ref)
+                    source=header.get("source"), **dated(header.get("date")), ref=ref)
 
 
 # --------------------------------------------------------------------------------------------- HTML

@@ -384,3 +384,23 @@ def test_parse_datetime_formats():
     assert parse_datetime("30 November 2024") == datetime(2024, 11, 30, tzinfo=timezone.utc)
     assert parse_datetime("1732954500") == datetime(2024, 11, 30, 8, 15, tzinfo=timezone.utc)
     assert parse_datetime("sometime") is None
+
+
+def test_unreadable_date_is_quarantined_and_the_document_still_loads(tmp_path):
+    import duckdb
+
+    from etl.cli import main
+
+    src = tmp_path / "a.txt"
+    src.write_text("Title: t\nDate: sometime soon\n\nTwo soldiers were killed on Friday.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", str(src), "--warehouse", str(warehouse), "--quiet"]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*), max(published_at) from documents").fetchone() == (1, None)
+        rows = con.execute("select failed_check, column_name, offending_value from quarantine").fetchall()
+        assert rows == [("unparseable_date", "published_at", "sometime soon")]
+        # no publication date to resolve "on Friday" against: the event date stays empty
+        assert con.execute("select best, event_date from facts").fetchall() == [(2, None)]
+    finally:
+        con.close()
