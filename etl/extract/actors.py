@@ -79,7 +79,7 @@ _DETS = frozenset(("the", "a", "an", "suspected", "unidentified", "unknown", "ar
 
 
 def _modifier(p: _Patterns, token: str) -> bool:
-    if token in p.stop or token.endswith(("'s", "’s")) or "/" in token:
+    if token in p.stop or token.endswith(("'s", "’s", "-bound", "-based", "-born")) or "/" in token:
         return False
     if len(token) > 3 and token.isalpha() and token.isupper() and token.lower() not in p.group_words:
         return False  # a dateline ("BEIRUT"), not an actor
@@ -96,7 +96,9 @@ def _walk_back(text: str, pos: int, lo: int) -> int:
     start, taken, pending = pos, 0, None
     for t in reversed(tokens):
         tok = t.group()
-        if tok in (",", "and", "or"):
+        if tok == ",":
+            break  # "in Aleppo, government shelling": a comma ends the actor
+        if tok in ("and", "or"):
             if pending is not None or taken == 0:
                 break
             pending = t.start()
