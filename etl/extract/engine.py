@@ -64,6 +64,11 @@ def _is_noise(sent: str, mt: Mention) -> bool:
         return True
     if regex.search(r"\bno\s+\Z|\bnone\s+of\s+\Z", before, regex.IGNORECASE):
         return True
+    if regex.search(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z", before) \
+            and regex.match(r"\d", sent[mt.start:mt.end]):
+        return True  # "June 8 the soldiers ...": a day of the month
+    if regex.match(r"0\d{3}\b", sent[mt.start:mt.end]):
+        return True  # "0300 GMT": a time
     if mt.bare:
         figure = sent[mt.start:mt.end]
         if _YEAR.fullmatch(figure.strip()):
@@ -207,7 +212,9 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                           span_end=offset + mt.end, quote=sent[att.trig_start:mt.end], rule=att.rule,
                           victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
     facts.sort(key=lambda f: f.span_start)
-    facts.extend(_self_inflicted(sent, offset, mentions, attached))
+    taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
+    facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached)
+                 if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     return facts
 
 
@@ -298,6 +305,12 @@ def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, At
         if i in attached or mt.bare or mt.kind in ("pronoun", "name", "bareplural", "others"):
             continue
         cue = p.part_cue_before.search(sent, max(0, mt.start - 40), mt.start)
+        if not cue and mt.backref and i > 0 and (i - 1) in attached and regex.fullmatch(
+                r"\s*[,;(–-]\s*", sent[max(mentions[i - 1].end, attached[i - 1].trig_end):mt.start]):
+            parent = attached[i - 1]  # "Eleven people were killed, five of them children"
+            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
+                                     parent.anchor, parent.trigger)
+            continue
         if not cue:
             continue
         parent = next((attached[j] for j in range(i - 1, -1, -1) if j in attached), None)
@@ -361,7 +374,9 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
         if att is None:
             continue
         if not att.rule.startswith("part") and any(a <= mt.start < b for a, b in covered):
-            continue  # "9 people including civilians and policemen were killed": inside the subject
+            if mt.bare or mt.kind in ("bareplural", "others") or not p.part_cue_before.search(sent[:mt.start][-40:]):
+                continue  # "9 people including civilians and policemen were killed": inside the subject
+            att = Attachment(att.outcome, f"part:{att.outcome}", att.trig_start, att.trig_end, att.anchor, att.trigger)
         if att.trig_end > att.trig_start and att.trig_start > mt.start and _negated(sent, mt.start):
             continue
         start = min(mt.start, att.trig_start) if att.trig_end > att.trig_start else mt.start

@@ -64,7 +64,7 @@ def compiled() -> Patterns:
         (?:an?\s+family\s+of\s+)?
         (?:(?P<qual>{quals})\s+)?
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
-          |(?P<n1>{num})(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
+          |(?P<n1>{num})(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
     stops = _words(g["noun_phrase_stops"] + g["auxiliaries"] + list(lex.subject_triggers)
                    + list(lex.active_triggers) + list(lex.noun_triggers) + g["months"])
@@ -75,7 +75,7 @@ def compiled() -> Patterns:
                                                    "hundreds", "thousands", "tens", "several", "few", "multiple",
                                                    "many", "numerous", "couple"])
     word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
-                (?:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
+                (?-i:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
     adj = rf"(?:{age}|{word})"
@@ -83,7 +83,7 @@ def compiled() -> Patterns:
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+|the\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
+        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
@@ -107,7 +107,7 @@ def compiled() -> Patterns:
         # "militants were killed" (no figure: counts 2)
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
-        r"(?P<article2>an?)\s+(?P<snoun2>\p{Lu}\p{Ll}+)(?!\s+\p{Lu})",
+        r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))",
         r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))",
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
@@ -131,13 +131,13 @@ def compiled() -> Patterns:
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
-               |\s+(?:in|at|from|near|of)\s+(?:the\s+)?\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}
+               |\s+(?:in|at|from|near|of)\s+(?:the\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}})
                |\s*,(?=\s+who\b)
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.()\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
                    (?:(?!\band\b)[^,;.()\d]){{0,60}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
-    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and)?
+    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
                         \s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
@@ -159,14 +159,17 @@ def compiled() -> Patterns:
         toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{toll_verb}
                                   |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{weak_verb})\s+""", FLAGS),
         conj=regex.compile(r"""\A(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
-                               (?:(?:the|all|all\s+the|all\s+of\s+the)\s+)?\Z""", FLAGS),
+                               (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
         perpetrator_self=regex.compile(
             r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)
                  |turned\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
                  |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
                  |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
-                 |exploded\s+(?:himself|herself|themselves))\b""", FLAGS),
+                 |exploded\s+(?:himself|herself|themselves)
+                 |(?:\band|\bbut|before\s+being|before\s+he\s+was)\s+(?:was\s+)?(?:later\s+|then\s+)?
+                  (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
+                  (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
