@@ -27,6 +27,9 @@ _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
                          r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
+# a sentence without figures passes its date on only when it tells of a violent event
+_EVENT_WORD = regex.compile(r"\b(?:attack|bomb|shoot|shot|kill|clash|raid|explo|blast|crash|massacr|ambush|storm"
+                            r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood)", regex.I)
 _COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
@@ -360,7 +363,10 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
             return False
         if p in by_sentence:
             return dated.get(p, False)
-        effects = {c.effect for c in _time_cues(text[bounds[p][0]:bounds[p][1]], [], get_ref, exact)
+        prev = text[bounds[p][0]:bounds[p][1]]
+        if not _EVENT_WORD.search(prev):  # "... was expecting a baby girl in July." dates no event
+            return False
+        effects = {c.effect for c in _time_cues(prev, [], get_ref, exact)
                    if c.effect and not c.rule.requires and c.masked_from is None}
         return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
 
