@@ -28,12 +28,14 @@ def sql_text(layer: str, name: str) -> str:
     return (SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def install_views(con) -> None:
-    """Create the staging and analysis views as temporary views on ``con`` (works read-only too)."""
+def install_views(con, temp: bool = True) -> None:
+    """Create the staging and analysis views on ``con``: temporary (the default; works on a read-only
+    connection) or, with ``temp=False``, stored in the warehouse for analysts' own SQL clients."""
     files = [*sorted((SQL_DIR / "staging").glob("*.sql")), SQL_DIR / "incidents" / "link_candidates.sql",
              *sorted((SQL_DIR / "views").glob("*.sql"))]
     for path in files:
-        con.execute(f"create or replace temp view {path.stem} as\n{path.read_text(encoding='utf-8')}")
+        kind = "temp view" if temp else "view"
+        con.execute(f"create or replace {kind} {path.stem} as\n{path.read_text(encoding='utf-8')}")
 
 
 def open_warehouse(path):
@@ -99,9 +101,8 @@ def report(warehouse, by: str = "outcome", fmt: str = "table", unit: str = "inci
         con.close()
     if fmt in ("csv", "json"):
         return render(columns, rows, fmt)
-    columns, rows = with_range(columns, rows)
-    body = render(columns, rows, fmt)
-    return body + "\n" + totals_line(columns, rows, unit) + "\n"
+    totals = totals_line(columns, rows, unit)
+    return render(*with_range(columns, rows), fmt) + "\n" + totals + "\n"
 
 
 def with_range(columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
@@ -132,16 +133,15 @@ def totals_line(columns: list[str], rows: list[tuple], unit: str) -> str:
     """One line per outcome: total best and the low–high range (only for groupings that add up)."""
     if "source" in columns:
         return "(an incident appears under every source that reported it; rows do not add up)"
-    i_out, i_n, i_best, i_rng = (columns.index(c) for c in ("outcome", "n", "best", "range"))
+    at = {c: i for i, c in enumerate(columns)}
     sums: dict[str, list] = {}
     for row in rows:
-        low, high = row[i_rng].rstrip("+").split("–")
-        acc = sums.setdefault(row[i_out], [0, 0, 0, 0, False])
-        acc[0] += row[i_n]
-        acc[1] += row[i_best]
-        acc[2] += int(low)
-        acc[3] += int(high)
-        acc[4] = acc[4] or row[i_rng].endswith("+")
+        acc = sums.setdefault(row[at["outcome"]], [0, 0, 0, 0, False])
+        acc[0] += row[at["n"]]
+        acc[1] += row[at["best"]]
+        acc[2] += row[at["low"]]
+        acc[3] += row[at["high"]]
+        acc[4] = acc[4] or bool(row[at["high_open"]])
     noun = "incidents" if unit == "incident" else "facts"
     lines = [f"total {o}: best {a[1]} (range {range_text(a[2], a[3], a[4])}) in {a[0]} {noun}"
              for o, a in sorted(sums.items())]

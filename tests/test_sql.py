@@ -146,3 +146,16 @@ def test_sql_files_state_their_grain_and_bind_parameters():
         assert "{" not in text and "%s" not in text, f"{path}: formatted SQL"
         if path.parent.name != "schema":
             assert text.rstrip().splitlines()[-1].startswith("select * from "), f"{path}: end with select * from"
+
+
+def test_views_can_be_stored_for_analysts_and_read_without_this_package(tmp_path):
+    path = file_warehouse(tmp_path / "w.duckdb", {"documents": [{"doc_id": "d1"}],
+                                                  "facts": [{"fact_id": "d1#1", "best": 4, "place": "Gao"}]})
+    con = duckdb.connect(str(path))
+    install_views(con, temp=False)
+    con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("select unit, outcome, best from casualties_by_outcome order by unit").fetchall() == \
+        [("fact", "killed", 4), ("incident", "killed", 4)]
+    install_views(con)  # temporary views over stored ones, as reports do
+    assert con.execute("select count(*) from stg_units").fetchone() == (2,)
