@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default="-", help="JSONL or text file, or - for stdin (default)")
     p.add_argument("--summary", action="store_true", help="one JSON line per document with killed/injured totals")
     p.add_argument("--explain", action="store_true", help="print each fact's class and why, per document")
-    p.add_argument("--workers", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--workers", type=int, default=1, help="extraction processes (0 = all cores; default 1)")
 
     p = _add(sub, "explain", "Show the facts behind a document or an incident, with classes and quotes.",
              "casualty-etl explain 3f2a9c1e0b7d4a55")
@@ -102,28 +102,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_extract(args) -> int:
-    """Facts (or per-document summaries) as JSON lines on stdout."""
+    """Facts (or per-document summaries) as JSON lines on stdout; bad documents are named on stderr."""
+    from etl.batch import extract_stream
     from etl.documents import DocumentError
-    from etl.extract import extract, summarize
-    from etl.extract.explain import explain_lines
     from etl.readers import read_inputs
 
-    status = EXIT_OK
-    out = sys.stdout
-    for item in read_inputs([args.input], stdin=sys.stdin):
-        if isinstance(item, DocumentError):
-            print(f"casualty-etl: skipped {item}", file=sys.stderr)
-            status = EXIT_OK
-            continue
-        facts = extract(item.text, item.published_date, doc_id=item.doc_id)
-        if args.explain:
-            out.write("\n".join(explain_lines(item.doc_id, facts)) + "\n")
-        elif args.summary:
-            out.write(json.dumps({"id": item.id if item.id is not None else item.doc_id, **summarize(facts)}) + "\n")
-        else:
-            for fact in facts:
-                out.write(json.dumps(fact.to_record(), default=str) + "\n")
-    return status
+    if args.workers < 0:
+        print("casualty-etl extract: --workers must be 0 (all cores) or more", file=sys.stderr)
+        return EXIT_USAGE
+    skipped = 0
+
+    def documents():
+        nonlocal skipped
+        for item in read_inputs([args.input], stdin=sys.stdin):
+            if isinstance(item, DocumentError):
+                skipped += 1
+                print(f"casualty-etl: skipped {item}", file=sys.stderr)
+            else:
+                yield item
+
+    mode = "explain" if args.explain else "summary" if args.summary else "facts"
+    for block in extract_stream(documents(), mode, workers=args.workers):
+        sys.stdout.write(block)
+    if skipped:
+        print(f"casualty-etl: {skipped} input(s) skipped (see messages above)", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_run(args) -> int:

@@ -90,3 +90,18 @@ def test_runs_lists_the_latest_run(tmp_path, capsys):
     assert len(rows) == 1
     assert rows[0]["status"] == "completed" and rows[0]["docs_new"] == 1 and rows[0]["facts_loaded"] == 1
     assert main(["runs", "--warehouse", warehouse, "--limit", "0"]) == 2
+
+
+def test_extract_with_two_workers_prints_exactly_what_one_worker_prints(tmp_path, capsys):
+    texts = ["{} soldiers were killed and {} wounded in Kano on Friday.", "Police arrested {} people; {} were hurt.",
+             "The market reopened after {} days.", "At least {} people died when a boat capsized; {} are missing."]
+    lines = [json.dumps({"id": f"d{i}", "text": texts[i % 4].format(i % 7 + 2, i % 5 + 1), "published_at": "2024-11-30"})
+             for i in range(150)]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        assert main(["extract", str(src), "--workers", workers]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) > 150
