@@ -161,8 +161,6 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                 _active_object(sent, tail.end(), lex) or _mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
-        if mt.kind == "pronoun" and not has_aux:
-            continue
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
             continue  # "a bomber who killed ...": a relative clause with an active verb
         if mt.kind == "bare_singular" and not (has_aux or not sent[:mt.start].strip()):
@@ -385,10 +383,15 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
             start = mt.start
         if att.rule.startswith("subject"):
             covered.append((start, end))
+        category = mt.category
+        if category is None and sent[mt.start:mt.end].lower() == "the other":  # "One of the assailants ..., the other"
+            category = next((m.category for m in reversed(mentions[:i]) if m.category), None)
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
-                    quote=sent[start:end], rule=att.rule, victim_category=mt.category, victim_group=mt.noun,
+                    quote=sent[start:end], rule=att.rule, victim_category=category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)
         fact.extras["trigger"] = att.trigger
+        fact.extras["np"] = sent[mt.start:mt.end]
+        fact.extras["kind"] = mt.kind
         if mt.kind == "name":
             fact.extras["name"] = sent[mt.start:mt.end]
         if att.trigger[:5].lower() == "among":

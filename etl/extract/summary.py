@@ -18,6 +18,7 @@ _ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
+_NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
 _TOTAL_CUE = regex.compile(r"\b(?:in\s+total|in\s+all|overall|altogether|a\s+total\s+of|total\s+of)\b[^.;]*\Z", regex.I)
@@ -61,6 +62,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
         if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact):
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
+    _subset_in_sentence(text, facts)
+    _died_later(facts)
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
@@ -86,7 +89,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 short = len(text) < _SHORT_TEXT
                 same_group = [f for f in prior if _compatible(_group(f), _group(fact))
                               and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
-                if fact.best == 1 and _INDEFINITE.match(fact.quote) and len(text) < _SHORT_TEXT:
+                if fact.best == 1 and _INDEFINITE.match(fact.extras.get("np", fact.quote)) and len(text) < _SHORT_TEXT:
                     same_group = []  # "a policeman was killed" in a short report: a new individual
                 name = fact.extras.get("name")
                 if name and len(text) < _SHORT_TEXT:  # in a short report a named person is someone new
@@ -114,6 +117,26 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     for fact in facts:
         if fact.parent_fact_id and fact.parent_fact_id not in by_id:
             fact.parent_fact_id = None
+
+
+def _subset_in_sentence(text: str, facts: list[Fact]) -> None:
+    """"stabbed 3 people, seriously wounding one": a bare smaller figure after a comma and an -ing verb
+    narrows the figure before it (same sentence, same outcome)."""
+    for prev, fact in zip(facts, facts[1:]):
+        if (fact.sentence_idx == prev.sentence_idx and fact.outcome == prev.outcome and fact.best < prev.best
+                and fact.fact_class in COUNTED and prev.fact_class in COUNTED and fact.extras.get("kind") == "count"
+                and " " not in fact.extras.get("np", " ") and regex.match(r"\w+ing\b", fact.quote)
+                and _NARROWING.fullmatch(text, prev.span_end, fact.span_start)):
+            fact.fact_class, fact.parent_fact_id = "part", prev.fact_id
+            fact.class_reason = f"narrows {prev.fact_id} ({prev.best}) in the same sentence"
+
+
+def _died_later(facts: list[Fact]) -> None:
+    """"Gunmen injured a boy. He died the next day.": the injured person is now counted as killed."""
+    for prev, fact in zip(facts, facts[1:]):
+        if (fact.outcome == "killed" and fact.extras.get("kind") == "pronoun" and prev.outcome == "injured"
+                and prev.best == 1 and fact.sentence_idx == prev.sentence_idx + 1 and prev.fact_class in COUNTED):
+            prev.fact_class, prev.class_reason = "repeat", f"the injured person later died ({fact.fact_id})"
 
 
 def _elsewhere(a: Fact, b: Fact, short: bool) -> bool:
