@@ -130,7 +130,8 @@ def scan(doc: _Doc, idx: int, field: str, finder, order=(0, -1, 1), where=None) 
     return None, -1
 
 
-def _note(fact, field: str, rule: str) -> None:
+def note(fact, field: str, rule: str) -> None:
+    """Record which lexicon rule filled ``field`` (``extras["context_rules"]``)."""
     fact.extras.setdefault("context_rules", {})[field] = rule
 
 
@@ -164,5 +165,3 @@ def pick(doc: _Doc, fact, idx: int, field: str, finder, order=(0, -1, 1), where=
         return None, -1
     return nearest(hits, fact.span_start, fact.span_end), j
 
-
-note = _note

@@ -280,8 +280,6 @@ def _doc_countries(doc) -> set[str]:
 def _named_countries(doc) -> set[str]:
     """Countries the document names anywhere (country names, aliases, US states), memoised."""
     if getattr(doc, "_named", None) is None:
-        from etl.extract.gazetteer import load as gazetteer
-        gaz = gazetteer()
         found = {_country_of(m.group()) for m in _country_names().finditer(doc.text)}
         if "US" not in found and _us_states().search(doc.text):
             found.add("US")
