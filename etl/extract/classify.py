@@ -25,8 +25,6 @@ _SCOPES = ("line", "block", "sentence", "before")
 _EFFECTS = ("past", "recent")
 _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_PERFECT = regex.compile(r"\b(?:has|have|'ve|’ve)\s+(?:\w+\s+){0,2}?(?:been\s+)?"
-                         r"(?:killed|died|perished|claimed|lost|wounded|injured|slain|left)\b", regex.I)
 # a sentence without figures passes its date on only when it tells of a violent event
 _EVENT_WORD = regex.compile(r"\b(?:attack|bomb|shoot|shot|kill|clash|raid|explo|blast|crash|massacr|ambush|storm"
                             r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood)", regex.I)
@@ -69,10 +67,6 @@ class _Cue:
     end: int
     effect: str | None  # past | recent | None (neutral: dates nothing)
     masked_from: int | None = None  # inside a comparison starting here: dates nothing before it
-
-    @property
-    def text(self) -> str:
-        return self.rule.name
 
 
 def _expand(name: str, pattern: str, fragments: dict[str, str]) -> str:
@@ -131,6 +125,12 @@ def rules() -> tuple[Rule, ...]:
     if dupes:
         raise LexiconError(f"{FILE}: rule names must be unique: {dupes}")
     return loaded
+
+
+@functools.cache
+def _perfect() -> regex.Pattern:
+    """The has/have perfect of an outcome verb (``requires: {perfect: true}``), from the PERFECT fragment."""
+    return regex.compile(read_yaml(FILE)["fragments"]["PERFECT"], regex.IGNORECASE)
 
 
 @functools.cache
@@ -219,7 +219,7 @@ def _requires_ok(rule: Rule, fact: Fact, sent: str, s: int, e: int) -> bool:
         return True
     if req.get("perfect"):
         window = sent[max(0, s - 60):min(len(sent), e + 40)]
-        if not _PERFECT.search(window):
+        if not _perfect().search(window):
             return False
     if "min_best" in req:
         lexeme = regex.sub(r"\s+of\Z", "", " ".join((fact.count.lexeme or "").lower().split()))
