@@ -33,6 +33,7 @@ _ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,
 _PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
 _NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-|bin\s+|ibn\s+)?\p{Lu}[\p{L}'-]+){0,3}))"
                           r"\s+and\s+(?:\w+\s+)?\Z")
+_THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -136,8 +137,8 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                 if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name",
                                                                   "object_pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
-                    if _TO_DEATH.match(sent, mt.end):  # "shot his parents and two sisters to death"
-                        outcome = "killed"
+                    if _TO_DEATH.match(sent, mt.end) or (outcome == "injured" and _THEN_KILLED.match(sent, mt.end)):
+                        outcome = "killed"  # "shot his parents to death", "stabbed a student ... and killed her"
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
                     first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
