@@ -69,6 +69,9 @@ def mention_from_match(m) -> Mention | None:
     if m.group("pronoun"):
         return Mention(m.start("pronoun"), m.end("pronoun"), Count(1, 1, 1), None, None, False, False, True,
                        kind="pronoun")
+    if m.group("oname"):
+        return Mention(m.start("oname"), m.end("oname"), Count(1, 1, 1), None, None, False, False, True,
+                       kind="object_name")
     if m.group("unk1"):
         return Mention(m.start("article3"), m.end("unk1"), Count(1, 1, 1), m.group("unk1"),
                        _category(lex, m.group("unk1")), False, False, True, kind="unknown_singular")

@@ -34,6 +34,7 @@ _PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;
 _NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-|bin\s+|ibn\s+)?\p{Lu}[\p{L}'-]+){0,3}))"
                           r"\s+and\s+(?:\w+\s+)?\Z")
 _THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
+_REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -70,6 +71,11 @@ def _is_noise(sent: str, mt: Mention) -> bool:
         return True  # "June 8 the soldiers ...": a day of the month
     if regex.match(r"0\d{3}\b", sent[mt.start:mt.end]):
         return True  # "0300 GMT": a time
+    if regex.search(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z", before):
+        return True  # "$81 million": money
+    if mt.kind in ("count", "unknown_noun") and mt.category is None and _YEAR.fullmatch(
+            sent[mt.start:mt.end].split()[0]) and mt.count.qualifier == "exact":
+        return True  # "2015 Model S", "as early as 2003": a year
     if mt.bare:
         figure = sent[mt.start:mt.end]
         if _YEAR.fullmatch(figure.strip()):
@@ -164,6 +170,12 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
             continue  # "a bomber who killed ...": a relative clause with an active verb
+        if not has_aux and mt.bare and norm in ("shot", "stabbed", "beaten", "hit"):
+            continue  # "one shot every three seconds": a bare figure needs a noun or an auxiliary here
+        if mt.kind in ("object_name",):
+            continue
+        if mt.kind == "unknown_singular" and outcome not in ("killed", "injured"):
+            continue
         if mt.kind == "bare_singular" and not (has_aux or not sent[:mt.start].strip()):
             continue  # "Farmer killed in Selea." only as a headline-style sentence opening
         if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
@@ -193,7 +205,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                 break
 
     for i, mt in enumerate(mentions):
-        if i in attached or not mt.bare:
+        if i in attached or not (mt.bare or mt.kind == "unknown_noun"):
             continue
         nm = p.noun_after.match(sent, mt.end)
         if nm:
@@ -342,7 +354,8 @@ def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachme
     chains, chain = [], [0] if mentions else []
     for i in range(1, len(mentions)):
         if (p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare
-                and mentions[i].kind != "bareplural"):
+                and mentions[i].kind not in ("bareplural", "object_name") and mentions[i - 1].kind != "object_name"
+                and not _REPORTING.match(sent, mentions[i].end)):
             chain.append(i)
         else:
             chains.append(chain)

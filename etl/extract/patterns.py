@@ -83,7 +83,7 @@ def compiled() -> Patterns:
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
+        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+(?:his|her|their)\s+|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
@@ -112,9 +112,11 @@ def compiled() -> Patterns:
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
         # "Artan was killed"
-        rf"(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)",
-        # "a police sub inspector"
+        rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)",
+        # "a police sub inspector", "the van operator" (only before "was killed/injured")
         rf"(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}})",
+        # "fatally shot Christina Grimmie" (only as the object of a verb)
+        rf"(?P<oname>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{1,2}}))",
     ]
     skip = _DISABLED_ALTERNATIVES
     np_body = "(?:" + "\n|".join(a for i, a in enumerate(np_alternatives) if i not in skip) + ")"
