@@ -7,6 +7,8 @@ excluded. `resolve_document` marks repeats and cross-sentence parts on the facts
 """
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from etl.extract.lexicon import load
@@ -21,7 +23,7 @@ _APART = {"perpetrator"}
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
-_TOTAL_CUE = regex.compile(r"\b(?:in\s+total|in\s+all|overall|altogether|a\s+total\s+of|total\s+of)\b[^.;]*\Z", regex.I)
+
 
 
 def _lineage(category: str | None) -> list[str]:
@@ -53,7 +55,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     """
     by_id = {f.fact_id: f for f in facts}
     for fact in facts:
-        if fact.count_anchor != "cumulative" and _TOTAL_CUE.search(text, max(0, fact.span_start - 80), fact.span_start):
+        if fact.count_anchor != "cumulative" and _total_cue().search(text, max(0, fact.span_start - 80), fact.span_start):
             fact.count_anchor = "cumulative"
             if fact.fact_class == "news":
                 fact.fact_class, fact.class_reason = "cumulative", "stated as a total"
@@ -137,6 +139,13 @@ def _died_later(facts: list[Fact]) -> None:
         if (fact.outcome == "killed" and fact.extras.get("kind") == "pronoun" and prev.outcome == "injured"
                 and prev.best == 1 and fact.sentence_idx == prev.sentence_idx + 1 and prev.fact_class in COUNTED):
             prev.fact_class, prev.class_reason = "repeat", f"the injured person later died ({fact.fact_id})"
+
+
+@functools.cache
+def _total_cue():
+    """Words before a figure that make it a running or overall total (grammar.yaml: cumulative_cues)."""
+    from etl.extract.lexicon import alternation
+    return regex.compile(rf"\b(?:{alternation(load().grammar['cumulative_cues'])})\b[^.;]*\Z", regex.I)
 
 
 def _elsewhere(a: Fact, b: Fact, short: bool) -> bool:
