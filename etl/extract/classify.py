@@ -258,6 +258,8 @@ def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue],
     for c in cues:
         if c.effect is None or (c.rule.direction == "after" and c.start >= s):
             continue
+        if c.rule.direction == "after" and _COMMA.search(sent, c.end, s):
+            continue  # "Two days after bombs killed 31, a guard was murdered": the guard is news
         if c.masked_from is not None and s < c.masked_from:
             continue  # "killed on Friday in the deadliest attack since 2015" (but not "since 2017, when 30 were killed")
         if c.effect == "past" and (c.rule.weak and has_recent or not _requires_ok(c.rule, fact, sent, s, e)):
