@@ -1,6 +1,7 @@
 """Typed facts: the contract between the extraction core, the warehouse and the exports."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -82,4 +83,8 @@ class Fact:
                       qualifier=count["qualifier"], vague=count["vague"], vague_lexeme=count["lexeme"])
         if self.event_date is not None:
             record["event_date"] = self.event_date.isoformat()
+        record["date_end"] = self.extras.get("date_end")
+        record["date_text"] = self.extras.get("date_text")
+        rules = self.extras.get("context_rules")
+        record["context_rules"] = json.dumps(rules, sort_keys=True) if rules else None
         return record

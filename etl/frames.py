@@ -57,6 +57,7 @@ def fact_rows(facts: Iterable[Fact], extractor_version: str, run_id: str) -> lis
     for fact in facts:
         record = fact.to_record()
         record["event_date"] = _as_date(record.get("event_date"))
+        record["date_end"] = _as_date(record.get("date_end"))
         record["extractor_version"] = extractor_version
         record["run_id"] = run_id
         rows.append(record)

@@ -105,6 +105,12 @@ class FactModel(pa.DataFrameModel):
     extractor_version: pl.String = pa.Field(description="Extractor version (package + rules digest).",
                                             metadata={"hxl": "#meta+version"})
     run_id: pl.String = pa.Field(description="Run that loaded the fact.", metadata={"hxl": None})
+    date_end: Optional[pl.Date] = pa.Field(nullable=True, description="Last day of the event when the text gives a "
+                                           "range (UCDP date_end); null for a single day.", metadata={"hxl": "#date+end"})
+    date_text: Optional[pl.String] = pa.Field(nullable=True, description="The words the event date was read from "
+                                              "('on Friday', 'June 19-20').", metadata={"hxl": None})
+    context_rules: Optional[pl.String] = pa.Field(nullable=True, description="JSON object: which lexicon rule filled "
+                                                  "each context field (cause, place, date...).", metadata={"hxl": None})
 
     class Config:
         strict = True

@@ -105,3 +105,20 @@ def test_extract_with_two_workers_prints_exactly_what_one_worker_prints(tmp_path
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
     assert len(outputs[0].splitlines()) > 150
+
+
+def test_date_words_and_context_rules_reach_the_warehouse(tmp_path):
+    import duckdb
+
+    src = tmp_path / "a.txt"
+    src.write_text("Title: t\nDate: 2024-11-30\n\nFour civilians were killed in Aleppo on Friday by shelling.\n",
+                   encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", str(src), "--warehouse", str(warehouse), "--quiet"]) == 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        event_date, date_text, rules = con.execute("select event_date, date_text, context_rules from facts").fetchone()
+    finally:
+        con.close()
+    assert str(event_date) == "2024-11-29" and date_text == "Friday"
+    assert {"cause", "place", "event_date"} <= set(json.loads(rules))
