@@ -28,6 +28,7 @@ _MONTHS = {m: n for n, m in enumerate(
 # a sentence without figures passes its date on only when it tells of a violent event
 _EVENT_WORD = regex.compile(r"\b(?:attack|bomb|shoot|shot|kill|clash|raid|explo|blast|crash|massacr|ambush|storm"
                             r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood)", regex.I)
+_FINITE = regex.compile(r"\b(?:was|were|is|are|has|have|had|happened|occurred|took)\b|\b\w{3,}ed\b", regex.I)
 _COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 RECENT_DAYS = 7  # a date at most this many days before the reference date is the news window
@@ -179,8 +180,8 @@ def _effect(rule: Rule, m, get_ref, exact: bool) -> str | None:
         year = int(m.groupdict()["year"])
         if year < ref.year:
             return "past"
-        # a reference inferred from the text is only a lower bound: its own year is still unknown
-        return rule.effect if year == ref.year and not exact and rule.unknown == "past" else None
+        # a reference inferred from the text is only a lower bound: later years are still unknown
+        return rule.effect if not exact and rule.unknown == "past" else None
     if "day" not in m.groupdict() or not m.group("day"):
         return rule.effect  # a branch without a date (e.g. "9/11")
     when = _date_of(m, ref.year)
@@ -238,7 +239,10 @@ def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
     right = min((i for i in commas if i >= c.end), default=-1)
     if left == -1 or right == -1 or left < s < right or left < e <= right:
         return False
-    return right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
+    inside = sent[left:c.start] + " " + sent[c.end:right]
+    # a verbless aside only: "in 1998, when three bears killed" is a clause, not an aside
+    return (right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
+            and not _FINITE.search(inside))
 
 
 def _other_clause(sent: str, e: int, start: int, spans: list[tuple[int, int]]) -> bool:
