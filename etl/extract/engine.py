@@ -35,6 +35,7 @@ _NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-
                           r"\s+and\s+(?:\w+\s+)?\Z")
 _THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
 _REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
+_LIVES = regex.compile(r"['’]?\s+lives\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -205,7 +206,12 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                 break
 
     for i, mt in enumerate(mentions):
-        if i in attached or not (mt.bare or mt.kind == "unknown_noun"):
+        if i in attached:
+            continue
+        if not (mt.bare or mt.kind == "unknown_noun"):
+            if _LIVES.match(sent, mt.end) and regex.search(r"(?i)\b(?:claimed|claiming|took|taking)\s+\Z", sent[:mt.start]):
+                attached[i] = Attachment("killed", "noun:killed", mt.end, _LIVES.match(sent, mt.end).end(),
+                                         trigger="lives")  # "claimed 7 civilians' lives"
             continue
         nm = p.noun_after.match(sent, mt.end)
         if nm:

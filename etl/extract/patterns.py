@@ -112,7 +112,7 @@ def compiled() -> Patterns:
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
         # "Artan was killed"
-        rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=\s+(?:was|has\s+been|had\s+been)\s)",
+        rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=(?:\s*,\s*\d{{1,3}}\s*,)?\s+(?:was|has\s+been|had\s+been)\s)",
         # "a police sub inspector", "the van operator" (only before "was killed/injured")
         rf"(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}})",
         # "fatally shot Christina Grimmie" (only as the object of a verb)
@@ -133,9 +133,9 @@ def compiled() -> Patterns:
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
-               |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}})
+               |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)
                |\s*,(?=\s+who\b)
-               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.()\d]){{0,60}}?
+               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
                    (?:(?!\band\b)[^,;.()\d]){{0,60}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
