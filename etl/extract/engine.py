@@ -14,6 +14,7 @@ from etl.extract.counts import Mention, mention_from_match
 from etl.extract.lexicon import load
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
+from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -119,7 +120,14 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
         return []
     mentions = []
     for start, end in trigger_windows(sent):
-        for m in p.np.finditer(sent, start, end):
+        taken_to = start
+        for pos in candidate_starts(sent, start, end):
+            if pos < taken_to:
+                continue
+            m = p.np.match(sent, pos, end)
+            if m is None:
+                continue
+            taken_to = m.end()
             mt = mention_from_match(m)
             if mt is not None and not _is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
                 mentions.append(mt)
