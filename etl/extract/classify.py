@@ -68,6 +68,7 @@ class _Cue:
     end: int
     effect: str | None  # past | recent | None (neutral: dates nothing)
     masked_from: int | None = None  # inside a comparison starting here: dates nothing before it
+    note: str = ""  # what a date or year was compared with, for the audit trail
 
 
 def _expand(name: str, pattern: str, fragments: dict[str, str]) -> str:
@@ -205,7 +206,13 @@ def _time_cues(sent: str, spans: list[tuple[int, int]], get_ref, exact: bool) ->
             masks.extend(m.span() for m in rule.pattern.finditer(sent))
         elif rule.kind == "time":
             for m in rule.pattern.finditer(sent):
-                cues.append(_Cue(rule, m.start(), m.end(), _effect(rule, m, get_ref, exact)))
+                cue = _Cue(rule, m.start(), m.end(), _effect(rule, m, get_ref, exact))
+                if rule.compare and m.groupdict().get("year" if rule.compare == "year" else "day"):
+                    ref = get_ref()
+                    cue.note = (f"compared with {ref.isoformat()}, "
+                                f"{'the publication date' if exact else 'the latest date in the text'}"
+                                if ref else "no publication date or full date in the text")
+                cues.append(cue)
     for c in cues:
         c.masked_from = min((a for a, b in masks if a <= c.start and c.end <= b), default=None)
     dates = [(c.start, c.end) for c in cues if c.rule.compare == "date"]
@@ -322,9 +329,9 @@ def _link_block(rule: Rule, text: str, pos: int):
     return None
 
 
-def _why(rule: Rule, words: str) -> str:
+def _why(rule: Rule, words: str, note: str = "") -> str:
     words = " ".join(words.split())
-    return f"{rule.name}: {words!r} ({rule.reason})"
+    return f"{rule.name}: {words!r} - {rule.reason}" + (f"; {note}" if note else "")
 
 
 def classify(text: str, facts: list[Fact], published: date | None = None) -> None:
@@ -395,7 +402,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
             near = _nearest_time(fact, sent, s, e, cues, spans)
             if near is not None and near.effect == "past":
                 fact.fact_class = "background"
-                fact.class_reason = _why(near.rule, sent[near.start:near.end])
+                fact.class_reason = _why(near.rule, sent[near.start:near.end], near.note)
             elif inherit:
                 fact.fact_class = "background"
                 fact.class_reason = (f"same_paragraph: follows sentence {idx - 1} about an earlier event, "
