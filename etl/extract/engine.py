@@ -59,34 +59,46 @@ def _dets_only():
     return _DETS_ONLY
 
 
+_NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+\Z", regex.I)
+_MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
+_TIME_LIKE = regex.compile(r"0\d{3}\b")
+_MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z")
+_MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+                             regex.I)
+_AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
+_TO_BEFORE = regex.compile(r"\bto\s+\Z")
+_GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
+_CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
+_OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
+                              r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
+                              r"civilians|soldiers|people|policemen|villagers)", regex.I)
+
+
 def _is_noise(sent: str, mt: Mention) -> bool:
     """Guards: ages, dates, years, units and negated figures are not casualty counts."""
     p = compiled()
     before = sent[max(0, mt.start - 40):mt.start]
     after = sent[mt.end:mt.end + 20]
-    if p.age_before.search(before):
+    figure = sent[mt.start:mt.end]
+    if p.age_before.search(before) or _NO_BEFORE.search(before):
         return True
-    if regex.search(r"\bno\s+\Z|\bnone\s+of\s+\Z", before, regex.IGNORECASE):
-        return True
-    if regex.search(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z", before) \
-            and regex.match(r"\d", sent[mt.start:mt.end]):
+    if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):
         return True  # "June 8 the soldiers ...": a day of the month
-    if regex.match(r"0\d{3}\b", sent[mt.start:mt.end]):
+    if _TIME_LIKE.match(figure):
         return True  # "0300 GMT": a time
-    if regex.search(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z", before):
+    if _MONEY_BEFORE.search(before):
         return True  # "$81 million": money
     if mt.kind in ("count", "unknown_noun") and mt.category is None and _YEAR.fullmatch(
-            sent[mt.start:mt.end].split()[0]) and mt.count.qualifier == "exact":
+            figure.split()[0]) and mt.count.qualifier == "exact":
         return True  # "2015 Model S", "as early as 2003": a year
     if mt.bare:
-        figure = sent[mt.start:mt.end]
         if _YEAR.fullmatch(figure.strip()):
             return True
-        if p.month_near.search(before) or regex.match(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", after, regex.I):
+        if p.month_near.search(before) or _MONTH_AFTER.match(after):
             return True
         if p.unit_after.match(after):
             return True
-    elif regex.match(r"\s*-?\s*years?[\s-]+old|-year", after, regex.I):
+    elif _AGE_AFTER.match(after):
         return True
     if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
                                                  or p.month_near.match(mt.noun.split()[0])):
@@ -97,19 +109,16 @@ def _is_noise(sent: str, mt: Mention) -> bool:
 def _negated(sent: str, pos: int) -> bool:
     """A negation or modal among the few words before ``pos`` (same clause), or an infinitive."""
     window = sent[max(0, pos - 45):pos]
-    if regex.search(r"\bto\s+\Z", window) and not regex.search(
-            r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z", window):
+    if _TO_BEFORE.search(window) and not _GOING_ON_TO.search(window):
         return True
-    window = regex.split(r"[,;:()]|\band\b|\bbut\b", window)[-1]
+    window = _CLAUSE_BREAK.split(window)[-1]
     window = " ".join(window.split()[-4:])
     return bool(compiled().negation_before.search(window))
 
 
 def _active_object(sent: str, pos: int, lex) -> bool:
     """True when an object follows ``pos`` (so a trigger there is an active verb)."""
-    return bool(regex.match(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
-                            r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
-                            r"civilians|soldiers|people|policemen|villagers)", sent[pos:], regex.I))
+    return bool(_OBJECT_START.match(sent, pos))
 
 
 def sentence_facts(sent: str, offset: int) -> list[Fact]:
