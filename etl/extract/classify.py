@@ -192,6 +192,8 @@ def _effect(rule: Rule, m, get_ref, exact: bool) -> str | None:
         if not exact:  # a date inferred from the text is only a lower bound of the publication date
             return rule.effect if rule.unknown == "past" else None
         when = _date_of(m, ref.year - 1)
+        if when is None:  # "Feb. 29" of a year that had none
+            return None
     days = (ref - when).days
     if days > RECENT_DAYS:
         return "past"
