@@ -50,6 +50,8 @@ def test_rule_errors_name_file_rule_and_field():
         _rule({"name": "x", "kind": "cue", "pattern": "{NOPE}", "reason": "r"}, {})
     with pytest.raises(LexiconError, match=r"rule 'x': field 'pattern' is not a valid regex"):
         _rule({"name": "x", "kind": "cue", "pattern": "(", "reason": "r"}, {})
+    with pytest.raises(LexiconError, match=r"rule 'x': field 'pattern' needs a \(\?<year>"):
+        _rule({"name": "x", "kind": "time", "compare": "year", "pattern": "[0-9]{4}", "reason": "r"}, {})
 
 
 def test_reference_date_prefers_publication_then_latest_written_date():

@@ -105,6 +105,9 @@ def _rule(raw: dict, fragments: dict[str, str]) -> Rule:
         pattern = regex.compile(_expand(name, raw["pattern"], fragments), flags)
     except regex.error as exc:
         raise LexiconError(f"{FILE}: rule {name!r}: field 'pattern' is not a valid regex: {exc}") from exc
+    needs = {"year": "year", "date": "day"}.get(raw.get("compare"))
+    if needs and needs not in pattern.groupindex:
+        raise LexiconError(f"{FILE}: rule {name!r}: field 'pattern' needs a (?<{needs}>...) group for compare")
     return Rule(name=name, kind=kind, pattern=pattern, reason=raw["reason"], effect=raw.get("effect", "past"),
                 scope=raw.get("scope", "sentence"), reach=int(raw.get("reach", 120)),
                 stop=regex.compile(raw.get("stop", "[;]")),
