@@ -83,6 +83,11 @@ def test_hxl_export_parses_in_libhxl_and_its_killed_total_matches_the_report(cle
     assert len(rows) == n
     problems = []
     assert source.validate(callback=problems.append) is True, [(p.message, p.value) for p in problems]
+    # typed rules: every figure a number, every date a date, coordinates numbers, ids always present
+    rules = [["#valid_tag", "#valid_datatype", "#valid_required"], ["#affected", "number", ""],
+             ["#date", "date", ""], ["#geo", "number", ""], ["#event+id", "", "true"], ["#meta+outcome", "", "true"]]
+    schema = hxl.schema(rules, callback=problems.append)
+    assert schema.validate(read_hxl(out)) is True, [(p.message, p.value) for p in problems]
     killed = sum(int(r.get("#affected+killed")) for r in rows if r.get("#affected+killed"))
     assert killed == report_killed(warehouse, unit)
     assert killed == (12 + 15 + 2 + 3 if unit == "fact" else 12 + 2 + 3)
