@@ -25,7 +25,7 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
             facts.append(fact)
     _assign_ids(facts, doc_id)
     _apply_context(text, facts, published)
-    _classify(text, facts)
+    _classify(text, facts, published)
     resolve_document(text, facts)
     return facts
 
@@ -48,6 +48,6 @@ def _apply_context(text: str, facts: list[Fact], published: date | None) -> None
     attach_context(text, facts, published)
 
 
-def _classify(text: str, facts: list[Fact]) -> None:
+def _classify(text: str, facts: list[Fact], published: date | None) -> None:
     from etl.extract.classify import classify
-    classify(text, facts)
+    classify(text, facts, published)
