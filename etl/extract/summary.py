@@ -21,6 +21,8 @@ _ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further
 _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
+_UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
+                            r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
 
@@ -112,6 +114,15 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                         if kind == "part":
                             fact.parent_fact_id = top.fact_id
                         continue
+                    sources = {f.reported_by for f in same_group} - {None}
+                    if (fact.reported_by and sources and fact.reported_by not in sources
+                            and not _UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
+                        # another source's higher figure: a range, the lower figure stays best (rule 4)
+                        fact.fact_class = "repeat"
+                        fact.class_reason = (f"conflicting figure from {fact.reported_by}; the lower figure "
+                                             f"({group_total}) stays best")
+                        top.extras["disputed_high"] = max(top.extras.get("disputed_high", 0), fact.best)
+                        continue
                     for old in same_group:
                         old.fact_class = "repeat"
                         old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
@@ -199,5 +210,7 @@ def _total(facts: list[Fact]) -> dict[str, int | None]:
             continue
         best += c.best
         low += c_low
-        high = None if high is None or c.high is None else high + c.high
+        c_high = max(c.high, fact.extras["disputed_high"]) if c.high is not None and "disputed_high" in fact.extras \
+            else c.high
+        high = None if high is None or c_high is None else high + c_high
     return {"low": min(low, best), "best": best, "high": high if high is None else max(high, best)}
