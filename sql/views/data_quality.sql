@@ -1,4 +1,5 @@
 -- grain: one row per run (runs that loaded facts or quarantined rows, even without a runs row)
+-- shows counted facts without date or place, the largest counted figure, and quarantined rows
 -- reads: runs, stg_facts, quarantine
 with
 
@@ -18,7 +19,9 @@ fact_quality as (
         count(*) filter (where is_counted and event_date is null) as counted_without_date,
         count(*) filter (where is_counted and place is null) as counted_without_place,
         count(*) filter (where fact_class = 'cumulative') as cumulative_not_summed,
-        count(*) filter (where parent_fact_id is not null) as sub_counts
+        count(*) filter (where parent_fact_id is not null) as sub_counts,
+        -- a check on outliers: one misread figure ("six million who perished") swamps every total
+        max(best) filter (where is_counted) as largest_counted
     from stg_facts
     group by run_id
 ),
@@ -43,6 +46,7 @@ per_run as (
         coalesce(f.counted_without_place, 0) as counted_without_place,
         coalesce(f.cumulative_not_summed, 0) as cumulative_not_summed,
         coalesce(f.sub_counts, 0) as sub_counts,
+        f.largest_counted,
         coalesce(q.rows_quarantined, 0) as rows_quarantined,
         coalesce(q.inputs_quarantined, 0) as inputs_quarantined
     from run_ids as i
