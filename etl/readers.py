@@ -302,12 +302,20 @@ def _read_opened(opener, suffix: str, ref: str, options: dict) -> Iterator[Docum
         yield from read_json(data, ref, text_column=options.get("text_column"))
         return
     text = _decode(data, ref)
+    issue = None
+    if isinstance(text, DocumentError) and text.reason.startswith("invalid UTF-8"):
+        legacy = legacy_decode(data)
+        if legacy is not None:  # a Windows-1252 / Latin-1 file: decode it, and record that we did
+            issue = {"check": "legacy_encoding", "column": "text", "value": None,
+                     "reason": f"{text.reason}; decoded as Windows-1252 (check accented names)"}
+            text = legacy
     if isinstance(text, DocumentError):
         yield text
-    elif suffix in HTML_SUFFIXES:
-        yield html_document(text, ref)
-    else:
-        yield _text_document(text, ref)
+        return
+    doc = html_document(text, ref) if suffix in HTML_SUFFIXES else _text_document(text, ref)
+    if issue is not None and isinstance(doc, Document):
+        doc.meta.setdefault("issues", []).append(issue)
+    yield doc
 
 
 def _archive_kind(name: str) -> str | None:
@@ -403,6 +411,23 @@ def read_stream(data: str, ref: str) -> Iterator[Document | DocumentError]:
         yield from read_jsonl(data.encode("utf-8"), ref)
     else:
         yield _text_document(data, ref)
+
+
+def legacy_decode(data: bytes) -> str | None:
+    """Windows-1252 text (the usual legacy encoding of Western newsrooms), or None when the bytes do not
+    look like text in it (undefined bytes, control characters, or mostly non-ASCII).
+
+    >>> legacy_decode("café".encode("cp1252"))
+    'café'
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
+        return None
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    return text if non_ascii <= max(3, len(text) // 10) else None
 
 
 def _decode(data: bytes, ref: str) -> str | DocumentError:

@@ -404,3 +404,24 @@ def test_unreadable_date_is_quarantined_and_the_document_still_loads(tmp_path):
         assert con.execute("select best, event_date from facts").fetchall() == [(2, None)]
     finally:
         con.close()
+
+
+def test_legacy_encoded_text_is_decoded_and_noted(tmp_path):
+    from etl.readers import read_inputs
+
+    src = tmp_path / "latin.txt"
+    src.write_bytes("Title: Rapport\n\nDeux soldats tués à Gao; three soldiers were killed near Ménaka.\n".encode("cp1252"))
+    (doc,) = list(read_inputs([str(src)]))
+    assert "Ménaka" in doc.text
+    (issue,) = doc.meta["issues"]
+    assert issue["check"] == "legacy_encoding" and "invalid UTF-8" in issue["reason"]
+
+
+def test_binary_junk_is_still_rejected_with_its_name(tmp_path):
+    from etl.documents import DocumentError
+    from etl.readers import read_inputs
+
+    src = tmp_path / "junk.txt"
+    src.write_bytes(bytes(range(128, 256)) * 20)
+    (err,) = list(read_inputs([str(src)]))
+    assert isinstance(err, DocumentError) and str(src) in str(err) and "UTF-8" in err.reason
