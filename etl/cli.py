@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
     p.add_argument("--all", action="store_true", help="also documents already at the current extractor version")
 
+    p = _add(sub, "quality", "Data quality: facts without date or place, quarantined rows, outlying figures.",
+             "casualty-etl quality --format markdown")
+    p.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
+    p.add_argument("--warehouse", default=DEFAULT_WAREHOUSE)
+
     p = _add(sub, "runs", "List recent ETL runs with their status and counts.",
              "casualty-etl runs --limit 5 --format json")
     p.add_argument("--limit", type=int, default=20, help="how many runs, newest first (default 20)")
@@ -170,6 +175,12 @@ def cmd_reprocess(args) -> int:
     return EXIT_OK
 
 
+def cmd_quality(args) -> int:
+    from etl.reporting import quality
+    sys.stdout.write(quality(args.warehouse, fmt=args.format))
+    return EXIT_OK
+
+
 def cmd_runs(args) -> int:
     """Recent runs, newest first."""
     from etl.runs import list_runs
@@ -202,7 +213,7 @@ def _filter_dict(args) -> dict:
 
 
 COMMANDS = {"run": cmd_run, "extract": cmd_extract, "report": cmd_report, "export": cmd_export,
-            "explain": cmd_explain, "reprocess": cmd_reprocess, "runs": cmd_runs, "quarantine": cmd_quarantine}
+            "explain": cmd_explain, "reprocess": cmd_reprocess, "quality": cmd_quality, "runs": cmd_runs, "quarantine": cmd_quarantine}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,7 +60,8 @@ TITLE_FIELDS = ("title", "headline", "heading", "subject", "name")
 URL_FIELDS = ("url", "link", "article_url", "source_url", "permalink", "href", "web_url")
 DATE_FIELDS = ("published_at", "published", "publication_date", "publish_date", "date_published", "pubdate",
                "pub_date", "date", "event_date", "datetime", "created_at", "timestamp")
-SOURCE_FIELDS = ("source", "source_name", "publisher", "outlet", "site", "media", "media_outlet", "feed")
+SOURCE_FIELDS = ("source", "source_name", "publisher", "outlet", "site", "media", "media_outlet", "feed",
+                 "source_domain", "domain")
 TEXT_HINT = "text, body, content, article, notes, summary, description"
 CONTAINER_KEYS = ("articles", "items", "documents", "docs", "data", "results", "records", "entries", "rows")
 

@@ -266,3 +266,16 @@ def quarantine_listing(warehouse, run: str | None = None, fmt: str = "table") ->
     if fmt == "table" and not rows:
         return "no quarantined rows\n"
     return render(columns, rows, fmt)
+
+
+def quality(warehouse, fmt: str = "table") -> str:
+    """The ``data_quality`` view: per run, facts without a date or place, quarantined rows, largest figure."""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    con = open_warehouse(warehouse)
+    try:
+        cur = con.execute("select * from data_quality")
+        columns, rows = [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()
+    return render(columns, rows, fmt) + ("" if fmt in ("csv", "json") else "\n")

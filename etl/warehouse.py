@@ -95,6 +95,8 @@ def connect(path: str | Path = "warehouse/casualties.duckdb", read_only: bool = 
         raise
     if not read_only:
         migrate(con)
+        from etl.reporting import install_views
+        install_views(con, temp=False)  # stored views, so analysts' own SQL clients see them too
     return con
 
 

@@ -122,3 +122,21 @@ def test_date_words_and_context_rules_reach_the_warehouse(tmp_path):
         con.close()
     assert str(event_date) == "2024-11-29" and date_text == "Friday"
     assert {"cause", "place", "event_date"} <= set(json.loads(rules))
+
+
+def test_quality_reports_the_run_and_views_are_stored_for_analysts(tmp_path, capsys):
+    import duckdb
+
+    src = tmp_path / "a.txt"
+    src.write_text("Title: t\nDate: 2024-11-30\n\nTwo soldiers were killed on Friday.\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", str(src), "--warehouse", str(warehouse), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["quality", "--warehouse", str(warehouse), "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["facts"] == 1 and row["counted_without_place"] == 1 and row["largest_counted"] == 2
+    con = duckdb.connect(str(warehouse), read_only=True)  # a plain DuckDB client sees the stored views
+    try:
+        assert con.execute("select best from casualties_by_outcome where outcome = 'killed' and unit = 'fact'").fetchone()[0] == 2
+    finally:
+        con.close()
