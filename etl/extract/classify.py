@@ -339,6 +339,12 @@ def _why(rule: Rule, words: str, note: str = "") -> str:
     return f"{rule.name}: {words!r} - {rule.reason}" + (f"; {note}" if note else "")
 
 
+# A death toll this large is almost always a war, famine or historical total; as news it needs a time of
+# its own ("on Friday", "this week") in its sentence ("six million Jews who perished" is not news).
+LARGE_TOTAL = 100_000
+_PERFECT_BEFORE = regex.compile(r"\b(?:has|have|had)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b", regex.I)
+
+
 def classify(text: str, facts: list[Fact], published: date | None = None) -> None:
     """Set ``fact_class`` and ``class_reason`` on each fact (in place); parts are left alone.
 
@@ -412,6 +418,11 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
                 fact.fact_class = "background"
                 fact.class_reason = (f"same_paragraph: follows sentence {idx - 1} about an earlier event, "
                                      "with no time of its own")
+            elif fact.best >= LARGE_TOTAL and fact.outcome in ("killed", "injured") and (
+                    near is None or _PERFECT_BEFORE.search(sent, max(0, s - 30), e)):
+                fact.fact_class = "background"
+                fact.class_reason = (f"scale: {fact.best:,} {fact.outcome} without a time of the news of its own "
+                                     "is a long-period total (war, famine, history), not one event")
             else:
                 all_dated = False
         dated[idx] = all_dated and not _NEW_EVENT.search(sent)
