@@ -144,7 +144,7 @@ def compiled() -> Patterns:
                         \s+(?P<trig>{subject})\b"""
     nouns = _words(lex.noun_triggers)
     # "death toll" may take a bare "of"/"at"/"is"; "deaths", "dead", "number" need a verb of change.
-    weak_toll = {"dead", "deaths", "fatalities", "number", "death"}
+    weak_toll = {"dead", "deaths", "fatalities", "number", "death", "total"}
     toll = _words(t for t in lex.toll_triggers if t not in weak_toll)
     weak = _words(t for t in lex.toll_triggers if t in weak_toll)
     adverbs = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also
@@ -158,8 +158,8 @@ def compiled() -> Patterns:
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{toll_verb}
-                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after)\s+[^,.;]{{1,40}}?)?{weak_verb})\s+""", FLAGS),
+        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{toll_verb}
+                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb})\s+""", FLAGS),
         conj=regex.compile(r"""\A(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
                                (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),

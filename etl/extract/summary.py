@@ -67,6 +67,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     _subset_in_sentence(text, facts)
+    _inside_total(facts)
     _died_later(facts)
     earlier: list[Fact] = []
     for fact in facts:
@@ -142,6 +143,20 @@ def _subset_in_sentence(text: str, facts: list[Fact]) -> None:
                 and _NARROWING.fullmatch(text, prev.span_end, fact.span_start)):
             fact.fact_class, fact.parent_fact_id = "part", prev.fact_id
             fact.class_reason = f"narrows {prev.fact_id} ({prev.best}) in the same sentence"
+
+
+def _inside_total(facts: list[Fact]) -> None:
+    """"The total rose to 10 after two more bodies were found": a smaller figure in the sentence of a
+    running total is already inside it."""
+    for fact in facts:
+        if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
+            continue
+        total = next((f for f in facts if f.count_anchor == "cumulative" and f.outcome == fact.outcome
+                      and f.sentence_idx == fact.sentence_idx and f.best > fact.best
+                      and f.fact_class in COUNTED), None)
+        if total is not None:
+            fact.fact_class = "repeat"
+            fact.class_reason = f"already inside the running total {total.fact_id} ({total.best}) of its sentence"
 
 
 def _died_later(facts: list[Fact]) -> None:
