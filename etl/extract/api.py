@@ -20,7 +20,7 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     if not mentions_outcome(text):
         return facts
     for idx, (start, end) in enumerate(split_sentences(text)):
-        for fact in sentence_facts(text[start:end], start):
+        for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
             fact.sentence_idx = idx
             facts.append(fact)
     _assign_ids(facts, doc_id)

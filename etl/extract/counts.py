@@ -75,6 +75,8 @@ def mention_from_match(m) -> Mention | None:
     if m.group("unk1"):
         return Mention(m.start("article3"), m.end("unk1"), Count(1, 1, 1), m.group("unk1"),
                        _category(lex, m.group("unk1")), False, False, True, kind="unknown_singular")
+    if m.group("another2"):
+        return Mention(m.start("another2"), m.end("another2"), Count(1, 1, 1), None, None, False, True, True)
     if m.group("another"):
         return Mention(m.start("another"), m.end("another"), Count(1, 1, 1), None, None, False, True, True)
     if m.group("others"):

@@ -37,6 +37,11 @@ _NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-
 _THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
 _REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _LIVES = regex.compile(r"['’]?\s+lives\b", regex.I)
+_ADJECTIVAL = regex.compile(r"(?i)\b(?:the|a|an|his|her|their|its)\s+\Z")
+_ATTACKER_CONTEXT = regex.compile(r"(?i)\b(?:gunman|gunmen|attacker|assailant|shooter|bomber|suspect|"
+                                  r"perpetrator|opened\s+fire|went\s+on\s+a\s+(?:shooting|stabbing)\s+spree|rampage)\b")
+_ATTACKER_FATE = regex.compile(r"(?i)\s+(?:was\s+|had\s+been\s+)?(?:later\s+|then\s+)?(?:found\s+dead|shot\s+dead\s+by|"
+                               r"killed\s+by\s+(?:police|security|officers|troops|soldiers))")
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -121,8 +126,9 @@ def _active_object(sent: str, pos: int, lex) -> bool:
     return bool(_OBJECT_START.match(sent, pos))
 
 
-def sentence_facts(sent: str, offset: int) -> list[Fact]:
-    """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start)."""
+def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
+    """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
+    ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
     p = compiled()
     lex = load()
     if not mentions_outcome(sent):
@@ -150,8 +156,10 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
     for tm in p.active.finditer(sent):
-        if _negated(sent, tm.start()):
-            continue
+        if _negated(sent, tm.start()) or (
+                tm.group("trig").lower().endswith("ed") and " " not in tm.group("trig")
+                and _ADJECTIVAL.search(sent, max(0, tm.start() - 8), tm.start())):
+            continue  # "The wounded soldier was evacuated": an adjective, not a verb
         if regex.search(r"(?i)\b(?:killed|dead)\s+or\s+\Z", sent[max(0, tm.start() - 15):tm.start()]):
             continue  # "killed or wounded 30 people": casualties of unknown kind
         last = "trig2" if tm.group("trig2") else "trig"
@@ -239,7 +247,7 @@ def sentence_facts(sent: str, offset: int) -> list[Fact]:
     _attach_elliptical(sent, mentions, attached)
     _attach_subcounts(sent, mentions, attached)
     _coordinate(sent, mentions, attached)
-    facts = _to_facts(sent, offset, mentions, attached)
+    facts = _to_facts(sent, offset, mentions, attached, before)
     facts.extend(_named_with_others(sent, offset, mentions, attached))
     for mt, att in extra_objects:
         facts.append(Fact(outcome=att.outcome, count=mt.count, span_start=offset + att.trig_start,
@@ -399,7 +407,7 @@ def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachme
                                          mentions[i].start, source.anchor, source.trigger)
 
 
-def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
+def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]:
     p = compiled()
     facts: list[Fact] = []
     last_by_outcome: dict[str, Fact] = {}
@@ -421,6 +429,9 @@ def _to_facts(sent, offset, mentions, attached) -> list[Fact]:
         if att.rule.startswith("subject"):
             covered.append((start, end))
         category = mt.category
+        if (mt.kind == "pronoun" and att.outcome == "killed" and _ATTACKER_FATE.search(sent, mt.end)
+                and _ATTACKER_CONTEXT.search(context + " " + sent[:mt.start])):
+            category = "perpetrator"  # "... opened fire ... He was later found dead"
         if category is None and sent[mt.start:mt.end].lower() == "the other":  # "One of the assailants ..., the other"
             category = next((m.category for m in reversed(mentions[:i]) if m.category), None)
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,

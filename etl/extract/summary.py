@@ -16,7 +16,7 @@ from etl.extract.engine import crossed_backref
 from etl.facts import Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
-_ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|"
+_ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                           r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
@@ -63,7 +63,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.fact_class, fact.class_reason = "cumulative", "stated as a total"
     explicit_injured = any(f.outcome == "injured" and f.fact_class in COUNTED and not _shot_trigger(f) for f in facts)
     for fact in facts:
-        if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact):
+        if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact) and _group(fact) != "perpetrator":
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     _subset_in_sentence(text, facts)
