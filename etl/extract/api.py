@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from etl.extract.aboard import all_aboard_facts
 from etl.extract.engine import sentence_facts
 from etl.extract.prefilter import mentions_outcome
 from etl.extract.sentences import split_sentences
@@ -17,12 +18,15 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     [('killed', 2, 'Two soldiers were killed')]
     """
     facts: list[Fact] = []
-    if not mentions_outcome(text):
+    if mentions_outcome(text):
+        for idx, (start, end) in enumerate(split_sentences(text)):
+            for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
+                fact.sentence_idx = idx
+                facts.append(fact)
+    if "surviv" in text or "aboard" in text or "on board" in text:
+        facts.extend(all_aboard_facts(text, facts))
+    if not facts:
         return facts
-    for idx, (start, end) in enumerate(split_sentences(text)):
-        for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
-            fact.sentence_idx = idx
-            facts.append(fact)
     _assign_ids(facts, doc_id)
     _apply_context(text, facts, published)
     _classify(text, facts, published)
