@@ -265,10 +265,11 @@ def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached
     facts = []
     for i, mt in enumerate(mentions):
         att = attached.get(i)
-        if att is None or not mt.noun or mt.noun.lower() != "others":
+        if att is None or not mt.noun or not (mt.noun.lower() == "others"
+                                             or regex.match(r"(?i)(?:his|her|their)\s", sent[mt.start:mt.end])):
             continue
         name = _NAME_AND.search(sent, 0, mt.start)
-        if name and not any(m.start <= name.start() < m.end for m in mentions):
+        if name and not any(m.start <= name.start() < m.end for j, m in enumerate(mentions) if j in attached):
             facts.append(Fact(outcome=att.outcome, count=Count(1, 1, 1), span_start=offset + name.start("name"),
                               span_end=offset + name.end("name"), quote=name.group("name"),
                               rule=att.rule + "+named", extras={"trigger": att.trigger, "name": name.group("name")}))

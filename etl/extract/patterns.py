@@ -135,7 +135,7 @@ def compiled() -> Patterns:
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
-               |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)
+               |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
