@@ -21,7 +21,7 @@ _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
 _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
                             r"|[^.;]{0,60}?\b(?:later|subsequently|eventually)\s+(?:died|succumbed)", regex.I)
-_OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured)", regex.I)
+_OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured|arrested|detained|abducted|kidnapped)", regex.I)
 _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
