@@ -339,9 +339,9 @@ def _why(rule: Rule, words: str, note: str = "") -> str:
     return f"{rule.name}: {words!r} - {rule.reason}" + (f"; {note}" if note else "")
 
 
-# A death toll this large is almost always a war, famine or historical total; as news it needs a time of
+# A toll of 5,000 or more is almost always a war, famine or historical total; as news it needs a time of
 # its own ("on Friday", "this week") in its sentence ("six million Jews who perished" is not news).
-LARGE_TOTAL = 100_000
+LARGE_TOTAL = 5_000
 _PERFECT_BEFORE = regex.compile(r"\b(?:has|have|had)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b", regex.I)
 
 

@@ -42,6 +42,8 @@ _ATTACKER_CONTEXT = regex.compile(r"(?i)\b(?:gunman|gunmen|attacker|assailant|sh
                                   r"perpetrator|opened\s+fire|went\s+on\s+a\s+(?:shooting|stabbing)\s+spree|rampage)\b")
 _ATTACKER_FATE = regex.compile(r"(?i)\s+(?:was\s+|had\s+been\s+)?(?:later\s+|then\s+)?(?:found\s+dead|shot\s+dead\s+by|"
                                r"killed\s+by\s+(?:police|security|officers|troops|soldiers))")
+_SHOT_AT = regex.compile(r"\s+(?:at|back|from|into|up|down\s+(?:a|an|the)\s+(?:drone|plane|helicopter|jet))\b",
+                         regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -156,10 +158,15 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
     for tm in p.active.finditer(sent):
+        word = tm.group("trig")
         if _negated(sent, tm.start()) or (
-                tm.group("trig").lower().endswith("ed") and " " not in tm.group("trig")
+                word.lower().endswith(("ed", "ing")) and " " not in word
                 and _ADJECTIVAL.search(sent, max(0, tm.start() - 8), tm.start())):
-            continue  # "The wounded soldier was evacuated": an adjective, not a verb
+            continue  # "The wounded soldier", "the shooting suspect": an adjective, not a verb
+        if word[:1].isupper() and sent[:tm.start()].strip():
+            continue  # "Beats 1" radio: a capitalised name, not a verb
+        if word.lower() in ("shot", "shoot", "shoots", "shooting") and _SHOT_AT.match(sent, tm.end("trig")):
+            continue  # "shot at people": fired at, nobody hit
         if regex.search(r"(?i)\b(?:killed|dead)\s+or\s+\Z", sent[max(0, tm.start() - 15):tm.start()]):
             continue  # "killed or wounded 30 people": casualties of unknown kind
         last = "trig2" if tm.group("trig2") else "trig"
@@ -198,6 +205,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue  # "a bomber who killed ...": a relative clause with an active verb
         if not has_aux and mt.bare and norm in ("shot", "stabbed", "beaten", "hit"):
             continue  # "one shot every three seconds": a bare figure needs a noun or an auxiliary here
+        if norm in ("shot", "shooting") and _SHOT_AT.match(sent, tail.end()):
+            continue
         if mt.kind in ("object_name",):
             continue
         if mt.kind == "unknown_singular" and outcome not in ("killed", "injured"):
@@ -401,7 +410,8 @@ def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachme
             if i in attached:
                 continue
             later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
-            earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached and not attached[j].rule.startswith("subject")), None)
+            earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached
+                            and not attached[j].rule.startswith(("subject", "toll"))), None)
             source = later or earlier
             if source:
                 attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
