@@ -232,6 +232,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
 
     for tm in p.toll.finditer(sent):
         for i, mt in enumerate(mentions):
+            if mt.singular or mt.kind not in ("count", "unknown_noun", "total"):
+                continue  # "announced the death toll at a news conference": a toll is a figure
             if mt.start == tm.end() or (tm.end() <= mt.start <= tm.end() + 12 and
                                         regex.fullmatch(r"\s*(?:at\s+least|about|around|nearly|some|more\s+than)?\s*",
                                                         sent[tm.end():mt.start], regex.I)):
