@@ -44,6 +44,9 @@ _ATTACKER_FATE = regex.compile(r"(?i)\s+(?:was\s+|had\s+been\s+)?(?:later\s+|the
                                r"killed\s+by\s+(?:police|security|officers|troops|soldiers))")
 _SHOT_AT = regex.compile(r"\s+(?:at|back|from|into|up|down\s+(?:a|an|the)\s+(?:drone|plane|helicopter|jet))\b",
                          regex.I)
+_SENT_TO_HOSPITAL = regex.compile(r"\b(?P<verb>sent|sending|rushed|rushing|took|taking|airlifted|transported)\b", regex.I)
+_TO_HOSPITAL = regex.compile(r"\s+to\s+(?:(?:a|the|local|nearby|area|two|three|several)\s+)*(?:hospitals?|clinics?)\b",
+                             regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -157,6 +160,14 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, "perpetrator", False,
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
+    for hm in _SENT_TO_HOSPITAL.finditer(sent):  # "sent three firefighters to the hospital"
+        det_end = dets.match(sent, hm.end("verb")).end()
+        for i, mt in enumerate(mentions):
+            if mt.start == det_end and i not in attached and not mt.bare and mt.kind in ("count", "unknown_noun") \
+                    and _TO_HOSPITAL.match(sent, mt.end) and not _negated(sent, hm.start()):
+                attached[i] = Attachment("injured", "object:injured", hm.start("verb"), hm.end("verb"),
+                                         trigger=hm.group("verb"))
+                break
     for tm in p.active.finditer(sent):
         word = tm.group("trig")
         if _negated(sent, tm.start()) or (

@@ -174,7 +174,7 @@ def compiled() -> Patterns:
                  |(?:\band|\bbut|before\s+being|before\s+he\s+was)\s+(?:was\s+)?(?:later\s+|then\s+)?
                   (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
                   (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards))\b""", FLAGS),
-        trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*)\b", FLAGS),
+        trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
