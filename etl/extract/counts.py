@@ -38,14 +38,16 @@ def _qualified(value: int, qualifier: str | None, vague: bool, lexeme: str | Non
 
 
 def _category(lex, noun: str | None) -> str | None:
+    """Category of the longest known person noun at the end of ``noun`` ("Seattle fire fighters")."""
     if not noun:
         return None
-    words = " ".join(noun.lower().split())
-    for table in (lex.person_plural, lex.person_singular):
-        if words in table:
-            return table[words]
-    last = words.split()[-1]
-    return lex.person_plural.get(last) or lex.person_singular.get(last)
+    words = noun.lower().split()
+    for n in range(min(3, len(words)), 0, -1):
+        tail = " ".join(words[-n:])
+        for table in (lex.person_plural, lex.person_singular):
+            if tail in table:
+                return table[tail]
+    return None
 
 
 def mention_from_match(m) -> Mention | None:
@@ -108,5 +110,6 @@ def mention_from_match(m) -> Mention | None:
     end = max(m.end("count"), m.end("noun"), m.end("backref"), m.end("unk"))
     bare = noun is None and not m.group("backref")
     kind = "total" if m.group("total") else "unknown_noun" if m.group("unk") else "count"
-    return Mention(m.start("count"), end, count, noun, _category(lex, noun), bool(m.group("backref")), bare,
+    phrase = f"{m.group('adjs') or ''} {noun}" if noun else None
+    return Mention(m.start("count"), end, count, noun, _category(lex, phrase), bool(m.group("backref")), bare,
                    False, kind=kind)
