@@ -261,6 +261,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                                          trigger="lives")  # "claimed 7 civilians' lives"
             continue
         nm = p.noun_after.match(sent, mt.end)
+        if nm and mt.kind == "unknown_noun" and nm.group("trig").lower().endswith("ed"):
+            nm = None  # "Two separate explosions killed ...": a verb after a noun, not "16 killed"
         if nm:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
