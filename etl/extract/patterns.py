@@ -135,12 +135,13 @@ def compiled() -> Patterns:
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
+               |\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+[\p{{L}}-]+
                |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
-               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\band\b)[^,;.\d]){{0,60}}?
+               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
-                   (?:(?!\band\b)[^,;.()\d]){{0,60}}?
-                   (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
+                   (?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.()\d]){{0,60}}?
+                   (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b))){{0,2}}"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
                         \s+(?P<trig>{subject})\b"""
