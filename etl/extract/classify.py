@@ -339,7 +339,8 @@ def _why(rule: Rule, words: str, note: str = "") -> str:
     return f"{rule.name}: {words!r} - {rule.reason}" + (f"; {note}" if note else "")
 
 
-# A toll of 5,000 or more is almost always a war, famine or historical total; as news it needs a time of
+# A toll of 5,000 killed (50,000 injured) or more is almost always a war, famine or historical total; as
+# news it needs a time of
 # its own ("on Friday", "this week") in its sentence ("six million Jews who perished" is not news).
 LARGE_TOTAL = 5_000
 _PERFECT_BEFORE = regex.compile(r"\b(?:has|have|had)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b", regex.I)
@@ -418,7 +419,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
                 fact.fact_class = "background"
                 fact.class_reason = (f"same_paragraph: follows sentence {idx - 1} about an earlier event, "
                                      "with no time of its own")
-            elif fact.best >= LARGE_TOTAL and fact.outcome in ("killed", "injured") and (
+            elif fact.best >= LARGE_TOTAL * (1 if fact.outcome == "killed" else 10) and fact.outcome in ("killed", "injured") and (
                     near is None or _PERFECT_BEFORE.search(sent, max(0, s - 30), e)):
                 fact.fact_class = "background"
                 fact.class_reason = (f"scale: {fact.best:,} {fact.outcome} without a time of the news of its own "

@@ -108,6 +108,8 @@ def mention_from_match(m) -> Mention | None:
             count = Count(value, value, high[0], "range", vague, lexeme)
     noun = m.group("noun") or m.group("unk")
     end = max(m.end("count"), m.end("noun"), m.end("backref"), m.end("unk"))
+    if m.group("noun"):
+        end = max(end, m.end())  # "Five members of one family": the complement belongs to the phrase
     bare = noun is None and not m.group("backref")
     kind = "total" if m.group("total") else "unknown_noun" if m.group("unk") else "count"
     phrase = f"{m.group('adjs') or ''} {noun}" if noun else None

@@ -83,7 +83,7 @@ def compiled() -> Patterns:
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+(?:his|her|their)\s+|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)
+        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+(?:his|her|their)\s+|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
@@ -141,7 +141,7 @@ def compiled() -> Patterns:
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
                    (?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.()\d]){{0,60}}?
-                   (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b))){{0,2}}"""
+                   (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
                         \s+(?P<trig>{subject})\b"""
