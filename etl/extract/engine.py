@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import regex
 
 from etl.extract.counts import Mention, mention_from_match
+from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
-_YEAR = regex.compile(r"(?:19|20)\d\d")
 _DETS_ONLY = None
 _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
                             r"|[^.;]{0,60}?\b(?:later|subsequently|eventually)\s+(?:died|succumbed)", regex.I)
@@ -69,68 +69,6 @@ def _dets_only():
     return _DETS_ONLY
 
 
-_NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+\Z", regex.I)
-_MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
-_TIME_LIKE = regex.compile(r"0\d{3}\b")
-_MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z")
-_MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
-                             regex.I)
-_AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
-_TO_BEFORE = regex.compile(r"\bto\s+\Z")
-_GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
-_CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
-_OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
-                              r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
-                              r"civilians|soldiers|people|policemen|villagers)", regex.I)
-
-
-def _is_noise(sent: str, mt: Mention) -> bool:
-    """Guards: ages, dates, years, units and negated figures are not casualty counts."""
-    p = compiled()
-    before = sent[max(0, mt.start - 40):mt.start]
-    after = sent[mt.end:mt.end + 20]
-    figure = sent[mt.start:mt.end]
-    if p.age_before.search(before) or _NO_BEFORE.search(before):
-        return True
-    if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):
-        return True  # "June 8 the soldiers ...": a day of the month
-    if _TIME_LIKE.match(figure):
-        return True  # "0300 GMT": a time
-    if _MONEY_BEFORE.search(before):
-        return True  # "$81 million": money
-    if mt.kind in ("count", "unknown_noun") and mt.category is None and _YEAR.fullmatch(
-            figure.split()[0]) and mt.count.qualifier == "exact":
-        return True  # "2015 Model S", "as early as 2003": a year
-    if mt.bare:
-        if _YEAR.fullmatch(figure.strip()):
-            return True
-        if p.month_near.search(before) or _MONTH_AFTER.match(after):
-            return True
-        if p.unit_after.match(after):
-            return True
-    elif _AGE_AFTER.match(after):
-        return True
-    if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
-                                                 or p.month_near.match(mt.noun.split()[0])):
-        return True
-    return False
-
-
-def _negated(sent: str, pos: int) -> bool:
-    """A negation or modal among the few words before ``pos`` (same clause), or an infinitive."""
-    window = sent[max(0, pos - 45):pos]
-    if _TO_BEFORE.search(window) and not _GOING_ON_TO.search(window):
-        return True
-    window = _CLAUSE_BREAK.split(window)[-1]
-    window = " ".join(window.split()[-4:])
-    return bool(compiled().negation_before.search(window))
-
-
-def _active_object(sent: str, pos: int, lex) -> bool:
-    """True when an object follows ``pos`` (so a trigger there is an active verb)."""
-    return bool(_OBJECT_START.match(sent, pos))
-
-
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
     ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
@@ -149,14 +87,14 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                 continue
             taken_to = m.end()
             mt = mention_from_match(m)
-            if mt is not None and not _is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
+            if mt is not None and not is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
                 mentions.append(mt)
     attached: dict[int, Attachment] = {}
 
     dets = _dets_only()
     extra_objects: list[tuple[Mention, Attachment]] = []
     for m in _SHOT_HIM_DEAD.finditer(sent):  # "police shot him dead": the attacker's death
-        if not _negated(sent, m.start()):
+        if not negated(sent, m.start()):
             extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, "perpetrator", False,
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
@@ -164,13 +102,13 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         det_end = dets.match(sent, hm.end("verb")).end()
         for i, mt in enumerate(mentions):
             if mt.start == det_end and i not in attached and not mt.bare and mt.kind in ("count", "unknown_noun") \
-                    and _TO_HOSPITAL.match(sent, mt.end) and not _negated(sent, hm.start()):
+                    and _TO_HOSPITAL.match(sent, mt.end) and not negated(sent, hm.start()):
                 attached[i] = Attachment("injured", "object:injured", hm.start("verb"), hm.end("verb"),
                                          trigger=hm.group("verb"))
                 break
     for tm in p.active.finditer(sent):
         word = tm.group("trig")
-        if _negated(sent, tm.start()) or (
+        if negated(sent, tm.start()) or (
                 word.lower().endswith(("ed", "ing")) and " " not in word
                 and _ADJECTIVAL.search(sent, max(0, tm.start() - 8), tm.start())):
             continue  # "The wounded soldier", "the shooting suspect": an adjective, not a verb
@@ -209,7 +147,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
         if not tail.group("aux").strip() and norm in lex.active_triggers and (
-                _active_object(sent, tail.end(), lex) or _mention_starts_at(sent, mentions, tail.end())):
+                active_object(sent, tail.end(), lex) or _mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
@@ -305,7 +243,7 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
     plural subject's count: "two suicide bombers ... killing only themselves")."""
     facts = []
     for m in compiled().perpetrator_self.finditer(sent):
-        if _negated(sent, m.start()):
+        if negated(sent, m.start()):
             continue
         count, start = Count(1, 1, 1), m.start()
         plural = regex.search(r"themselves", m.group(0), regex.I)
@@ -446,7 +384,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             if mt.bare or mt.kind in ("bareplural", "others") or not p.part_cue_before.search(sent[:mt.start][-40:]):
                 continue  # "9 people including civilians and policemen were killed": inside the subject
             att = Attachment(att.outcome, f"part:{att.outcome}", att.trig_start, att.trig_end, att.anchor, att.trigger)
-        if att.trig_end > att.trig_start and att.trig_start > mt.start and _negated(sent, mt.start):
+        if att.trig_end > att.trig_start and att.trig_start > mt.start and negated(sent, mt.start):
             continue
         start = min(mt.start, att.trig_start) if att.trig_end > att.trig_start else mt.start
         end = max(mt.end, att.trig_end)

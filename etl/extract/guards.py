@@ -1,0 +1,70 @@
+"""Guards of the count engine: figures that are ages, dates, times, years, money or units, and
+clauses that are negated, hypothetical or infinitive ("could have killed", "tried to kill")."""
+from __future__ import annotations
+
+import regex
+
+from etl.extract.counts import Mention
+from etl.extract.patterns import compiled
+
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+\Z", regex.I)
+_MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
+_TIME_LIKE = regex.compile(r"0\d{3}\b")
+_MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z")
+_MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+                             regex.I)
+_AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
+_TO_BEFORE = regex.compile(r"\bto\s+\Z")
+_GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
+_CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
+_OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
+                              r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
+                              r"civilians|soldiers|people|policemen|villagers)", regex.I)
+
+
+def is_noise(sent: str, mt: Mention) -> bool:
+    """Guards: ages, dates, years, units and negated figures are not casualty counts."""
+    p = compiled()
+    before = sent[max(0, mt.start - 40):mt.start]
+    after = sent[mt.end:mt.end + 20]
+    figure = sent[mt.start:mt.end]
+    if p.age_before.search(before) or _NO_BEFORE.search(before):
+        return True
+    if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):
+        return True  # "June 8 the soldiers ...": a day of the month
+    if _TIME_LIKE.match(figure):
+        return True  # "0300 GMT": a time
+    if _MONEY_BEFORE.search(before):
+        return True  # "$81 million": money
+    if mt.kind in ("count", "unknown_noun") and mt.category is None and _YEAR.fullmatch(
+            figure.split()[0]) and mt.count.qualifier == "exact":
+        return True  # "2015 Model S", "as early as 2003": a year
+    if mt.bare:
+        if _YEAR.fullmatch(figure.strip()):
+            return True
+        if p.month_near.search(before) or _MONTH_AFTER.match(after):
+            return True
+        if p.unit_after.match(after):
+            return True
+    elif _AGE_AFTER.match(after):
+        return True
+    if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
+                                                 or p.month_near.match(mt.noun.split()[0])):
+        return True
+    return False
+
+
+def negated(sent: str, pos: int) -> bool:
+    """A negation or modal among the few words before ``pos`` (same clause), or an infinitive."""
+    window = sent[max(0, pos - 45):pos]
+    if _TO_BEFORE.search(window) and not _GOING_ON_TO.search(window):
+        return True
+    window = _CLAUSE_BREAK.split(window)[-1]
+    window = " ".join(window.split()[-4:])
+    return bool(compiled().negation_before.search(window))
+
+
+def active_object(sent: str, pos: int, lex) -> bool:
+    """True when an object follows ``pos`` (so a trigger there is an active verb)."""
+    return bool(_OBJECT_START.match(sent, pos))
