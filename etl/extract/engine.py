@@ -6,10 +6,10 @@ coordination ("two soldiers and three militants") and sub-counts ("including two
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import regex
 
+from etl.extract.attach import (Attachment, attach_along_with, attach_elliptical, attach_subcounts, coordinate,
+                                dets_only, mention_starts_at, same_form)
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
@@ -18,24 +18,15 @@ from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
-_DETS_ONLY = None
 _LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
                             r"|[^.;]{0,60}?\b(?:later|subsequently|eventually)\s+(?:died|succumbed)", regex.I)
 _OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured|arrested|detained|abducted|kidnapped)", regex.I)
-_CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
-                "deceased": "killed", "wounded": "injured", "injured": "injured"}
-_ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
-                            r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
 _TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b|\s+dead\b", regex.I)
 _SHOT_HIM_DEAD = regex.compile(r"\b(?P<verb>shot|shooting|gunned|stabbed|beat|beaten|burned|killed|killing)\s+"
                                r"(?P<obj>him|her)\s+(?:dead|to\s+death)\b", regex.I)
-_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
-                          regex.I)
-_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
 _NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-|bin\s+|ibn\s+)?\p{Lu}[\p{L}'-]+){0,3}))"
                           r"\s+and\s+(?:\w+\s+)?\Z")
 _THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
-_REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _LIVES = regex.compile(r"['’]?\s+lives\b", regex.I)
 _ADJECTIVAL = regex.compile(r"(?i)\b(?:the|a|an|his|her|their|its)\s+\Z")
 _ATTACKER_CONTEXT = regex.compile(r"(?i)\b(?:gunman|gunmen|attacker|assailant|shooter|bomber|suspect|"
@@ -50,23 +41,7 @@ _TO_HOSPITAL = regex.compile(r"\s+to\s+(?:(?:a|the|local|nearby|area|two|three|s
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
-@dataclass
-class Attachment:
-    outcome: str
-    rule: str
-    trig_start: int
-    trig_end: int
-    anchor: str = "incremental"
-    trigger: str = ""
 
-
-def _dets_only():
-    global _DETS_ONLY
-    if _DETS_ONLY is None:
-        from etl.extract.lexicon import alternation
-        dets = alternation(load().grammar["determiners"])
-        _DETS_ONLY = regex.compile(rf"\s*[\"“]?(?:(?:{dets})\s+[\"“]?)*", regex.IGNORECASE)
-    return _DETS_ONLY
 
 
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
@@ -91,7 +66,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                 mentions.append(mt)
     attached: dict[int, Attachment] = {}
 
-    dets = _dets_only()
+    dets = dets_only()
     extra_objects: list[tuple[Mention, Attachment]] = []
     for m in _SHOT_HIM_DEAD.finditer(sent):  # "police shot him dead": the attacker's death
         if not negated(sent, m.start()):
@@ -130,7 +105,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
                     first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
-                    if (last == "trig2" and first != outcome and _same_form(tm.group("trig"), tm.group("trig2"))
+                    if (last == "trig2" and first != outcome and same_form(tm.group("trig"), tm.group("trig2"))
                             and {first, outcome} != {"killed", "injured"}):
                         # "beat and abduct a farmer": both happened to the farmer
                         extra_objects.append((mt, Attachment(first, f"object:{first}", tm.start("trig"),
@@ -147,7 +122,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
         if not tail.group("aux").strip() and norm in lex.active_triggers and (
-                active_object(sent, tail.end(), lex) or _mention_starts_at(sent, mentions, tail.end())):
+                active_object(sent, tail.end(), lex) or mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
@@ -205,10 +180,10 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
-    _attach_along_with(sent, mentions, attached)
-    _attach_elliptical(sent, mentions, attached)
-    _attach_subcounts(sent, mentions, attached)
-    _coordinate(sent, mentions, attached)
+    attach_along_with(sent, mentions, attached)
+    attach_elliptical(sent, mentions, attached)
+    attach_subcounts(sent, mentions, attached)
+    coordinate(sent, mentions, attached)
     facts = _to_facts(sent, offset, mentions, attached, before)
     facts.extend(_named_with_others(sent, offset, mentions, attached))
     for mt, att in extra_objects:
@@ -264,111 +239,6 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
                               rule="self_inflicted:killed+coordinated", victim_category=victims.category,
                               victim_group=victims.noun))
     return facts
-
-
-def _attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
-    """"26 people were killed, along with the 4 attackers": the added group shares the outcome."""
-    for i, mt in enumerate(mentions):
-        if i in attached or i == 0 or mt.kind in ("pronoun", "name", "bareplural"):
-            continue
-        prev = attached.get(i - 1)
-        if prev is not None and prev.trig_end <= mt.start and _ALONG_WITH.fullmatch(sent, prev.trig_end, mt.start):
-            attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
-                                     prev.trigger)
-
-
-def _attach_elliptical(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
-    """"135 killed on the PSA, two on the Cessna and seven on the ground": bare figures that differ only
-    by a place phrase share the outcome of their neighbour (forward and backward)."""
-    changed = True
-    while changed:
-        changed = False
-        for i, mt in enumerate(mentions):
-            if i in attached or not (mt.bare or mt.kind == "count"):
-                continue
-            prev = attached.get(i - 1)
-            if prev is not None:
-                end = max(mentions[i - 1].end, prev.trig_end)
-                if _ELLIPSIS.fullmatch(sent, end, mt.start) and _PLACE_AFTER.match(sent, mt.end):
-                    attached[i] = Attachment(prev.outcome, prev.rule + "+elliptical", mt.start, mt.start,
-                                             prev.anchor, prev.trigger)
-                    changed = True
-                    continue
-            nxt = attached.get(i + 1)
-            if nxt is not None and nxt.rule.startswith("subject") and i + 1 < len(mentions):
-                if _ELLIPSIS.fullmatch(sent, mt.end, mentions[i + 1].start):
-                    attached[i] = Attachment(nxt.outcome, nxt.rule + "+elliptical", mt.start, mt.start,
-                                             nxt.anchor, nxt.trigger)
-                    changed = True
-
-
-def _attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
-    """"Four civilians, including two students, were killed": the students get the parent's outcome as a
-    part. With no parent in the sentence ("The dead included 3 children") the cue names the outcome."""
-    p = compiled()
-    for i, mt in enumerate(mentions):
-        if i in attached or mt.bare or mt.kind in ("pronoun", "name", "bareplural", "others"):
-            continue
-        cue = p.part_cue_before.search(sent, max(0, mt.start - 40), mt.start)
-        if not cue and mt.backref and i > 0 and (i - 1) in attached and regex.fullmatch(
-                r"\s*[,;(–-]\s*", sent[max(mentions[i - 1].end, attached[i - 1].trig_end):mt.start]):
-            parent = attached[i - 1]  # "Eleven people were killed, five of them children"
-            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
-                                     parent.anchor, parent.trigger)
-            continue
-        if not cue:
-            continue
-        parent = next((attached[j] for j in range(i - 1, -1, -1) if j in attached), None)
-        if parent is not None:
-            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
-                                     parent.anchor, parent.trigger)
-            continue
-        outcome = _CUE_OUTCOME.get(next((w for w in regex.findall(r"\w+", cue.group(0).lower()) if w in _CUE_OUTCOME), ""))
-        if outcome:
-            attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
-
-
-def _same_form(a: str, b: str) -> bool:
-    """Two verbs in the same form ("beat and abduct", "killing and injuring"), not "killed and wounding"."""
-    def form(w: str) -> str:
-        w = w.lower().split()[0]
-        return "ing" if w.endswith("ing") else "ed" if w.endswith(("ed", "en")) else "base"
-    return form(a) == form(b)
-
-
-def _mention_starts_at(sent: str, mentions: list[Mention], pos: int) -> bool:
-    """A counted phrase (after optional determiners) begins at ``pos``: the verb before it is active."""
-    start = _dets_only().match(sent, pos).end()
-    return any(mt.start in (start, pos + 1) for mt in mentions)
-
-
-def _coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
-    """Give unattached members of "A and B" chains the outcome of their attached neighbour."""
-    p = compiled()
-    chains, chain = [], [0] if mentions else []
-    for i in range(1, len(mentions)):
-        if (p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare
-                and mentions[i].kind not in ("bareplural", "object_name") and mentions[i - 1].kind != "object_name"
-                and not _REPORTING.match(sent, mentions[i].end)):
-            chain.append(i)
-        else:
-            chains.append(chain)
-            chain = [i]
-    if chain:
-        chains.append(chain)
-    for chain in chains:
-        if len(chain) < 2:
-            continue
-        for pos, i in enumerate(chain):
-            if i in attached:
-                continue
-            later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
-            earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached
-                            and not attached[j].rule.startswith(("subject", "toll"))), None)
-            source = later or earlier
-            if source:
-                attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
-                                         mentions[i].start, source.anchor, source.trigger)
 
 
 def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]:

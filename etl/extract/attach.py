@@ -1,0 +1,146 @@
+"""How the count engine attaches unattached counted phrases to an outcome found nearby: added groups
+("along with the 4 attackers"), elliptical figures ("two on the Cessna"), sub-counts ("including two
+students") and coordination ("two soldiers and three militants")."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from etl.extract.counts import Mention
+from etl.extract.lexicon import load
+from etl.extract.patterns import compiled
+
+_DETS_ONLY = None
+_REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
+_CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
+                "deceased": "killed", "wounded": "injured", "injured": "injured"}
+_ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
+                            r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
+_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
+                          regex.I)
+_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
+
+
+@dataclass
+class Attachment:
+    outcome: str
+    rule: str
+    trig_start: int
+    trig_end: int
+    anchor: str = "incremental"
+    trigger: str = ""
+
+
+def dets_only():
+    global _DETS_ONLY
+    if _DETS_ONLY is None:
+        from etl.extract.lexicon import alternation
+        dets = alternation(load().grammar["determiners"])
+        _DETS_ONLY = regex.compile(rf"\s*[\"“]?(?:(?:{dets})\s+[\"“]?)*", regex.IGNORECASE)
+    return _DETS_ONLY
+
+
+def attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"26 people were killed, along with the 4 attackers": the added group shares the outcome."""
+    for i, mt in enumerate(mentions):
+        if i in attached or i == 0 or mt.kind in ("pronoun", "name", "bareplural"):
+            continue
+        prev = attached.get(i - 1)
+        if prev is not None and prev.trig_end <= mt.start and _ALONG_WITH.fullmatch(sent, prev.trig_end, mt.start):
+            attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
+                                     prev.trigger)
+
+
+def attach_elliptical(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"135 killed on the PSA, two on the Cessna and seven on the ground": bare figures that differ only
+    by a place phrase share the outcome of their neighbour (forward and backward)."""
+    changed = True
+    while changed:
+        changed = False
+        for i, mt in enumerate(mentions):
+            if i in attached or not (mt.bare or mt.kind == "count"):
+                continue
+            prev = attached.get(i - 1)
+            if prev is not None:
+                end = max(mentions[i - 1].end, prev.trig_end)
+                if _ELLIPSIS.fullmatch(sent, end, mt.start) and _PLACE_AFTER.match(sent, mt.end):
+                    attached[i] = Attachment(prev.outcome, prev.rule + "+elliptical", mt.start, mt.start,
+                                             prev.anchor, prev.trigger)
+                    changed = True
+                    continue
+            nxt = attached.get(i + 1)
+            if nxt is not None and nxt.rule.startswith("subject") and i + 1 < len(mentions):
+                if _ELLIPSIS.fullmatch(sent, mt.end, mentions[i + 1].start):
+                    attached[i] = Attachment(nxt.outcome, nxt.rule + "+elliptical", mt.start, mt.start,
+                                             nxt.anchor, nxt.trigger)
+                    changed = True
+
+
+def attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """"Four civilians, including two students, were killed": the students get the parent's outcome as a
+    part. With no parent in the sentence ("The dead included 3 children") the cue names the outcome."""
+    p = compiled()
+    for i, mt in enumerate(mentions):
+        if i in attached or mt.bare or mt.kind in ("pronoun", "name", "bareplural", "others"):
+            continue
+        cue = p.part_cue_before.search(sent, max(0, mt.start - 40), mt.start)
+        if not cue and mt.backref and i > 0 and (i - 1) in attached and regex.fullmatch(
+                r"\s*[,;(–-]\s*", sent[max(mentions[i - 1].end, attached[i - 1].trig_end):mt.start]):
+            parent = attached[i - 1]  # "Eleven people were killed, five of them children"
+            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
+                                     parent.anchor, parent.trigger)
+            continue
+        if not cue:
+            continue
+        parent = next((attached[j] for j in range(i - 1, -1, -1) if j in attached), None)
+        if parent is not None:
+            attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
+                                     parent.anchor, parent.trigger)
+            continue
+        outcome = _CUE_OUTCOME.get(next((w for w in regex.findall(r"\w+", cue.group(0).lower()) if w in _CUE_OUTCOME), ""))
+        if outcome:
+            attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
+
+
+def same_form(a: str, b: str) -> bool:
+    """Two verbs in the same form ("beat and abduct", "killing and injuring"), not "killed and wounding"."""
+    def form(w: str) -> str:
+        w = w.lower().split()[0]
+        return "ing" if w.endswith("ing") else "ed" if w.endswith(("ed", "en")) else "base"
+    return form(a) == form(b)
+
+
+def mention_starts_at(sent: str, mentions: list[Mention], pos: int) -> bool:
+    """A counted phrase (after optional determiners) begins at ``pos``: the verb before it is active."""
+    start = dets_only().match(sent, pos).end()
+    return any(mt.start in (start, pos + 1) for mt in mentions)
+
+
+def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
+    """Give unattached members of "A and B" chains the outcome of their attached neighbour."""
+    p = compiled()
+    chains, chain = [], [0] if mentions else []
+    for i in range(1, len(mentions)):
+        if (p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare
+                and mentions[i].kind not in ("bareplural", "object_name") and mentions[i - 1].kind != "object_name"
+                and not _REPORTING.match(sent, mentions[i].end)):
+            chain.append(i)
+        else:
+            chains.append(chain)
+            chain = [i]
+    if chain:
+        chains.append(chain)
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        for pos, i in enumerate(chain):
+            if i in attached:
+                continue
+            later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
+            earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached
+                            and not attached[j].rule.startswith(("subject", "toll"))), None)
+            source = later or earlier
+            if source:
+                attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
+                                         mentions[i].start, source.anchor, source.trigger)
