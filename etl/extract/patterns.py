@@ -136,6 +136,7 @@ def compiled() -> Patterns:
                |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+[\p{{L}}-]+
+               |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
