@@ -114,9 +114,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                             else f"smaller figure for the same group as {top.fact_id} ({top.best})")
                         if kind == "part":
                             fact.parent_fact_id = top.fact_id
+                        fact.extras["absorbed_by"] = [f.fact_id for f in same_group]
                         continue
                     sources = {f.reported_by for f in same_group} - {None}
                     if (fact.reported_by and sources and fact.reported_by not in sources
+                            and "other" not in fact.extras.get("np", "").lower()
                             and not _UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
@@ -127,6 +129,14 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     for old in same_group:
                         old.fact_class = "repeat"
                         old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
+                    replaced = {f.fact_id for f in same_group}
+                    for sibling in facts:  # "Abu Wahib and three others were killed": the whole new group counts
+                        if (sibling.sentence_idx == fact.sentence_idx and sibling is not fact
+                                and sibling.outcome == fact.outcome
+                                and sibling.rule.endswith(("+named", "+coordinated", "+along_with"))
+                                and set(sibling.extras.get("absorbed_by", ())) & replaced):
+                            sibling.fact_class, sibling.class_reason, sibling.parent_fact_id = "news", None, None
+                            earlier.append(sibling)
         earlier.append(fact)
     for fact in facts:
         if fact.parent_fact_id and fact.parent_fact_id not in by_id:
