@@ -63,6 +63,7 @@ def main() -> int:
     t_floor = timed(floor, texts)
     t_extract = timed(run_extract, texts)
     t_workers = timed(run_workers, texts)
+    scale = [(n, timed(run_extract, texts[: len(texts) * n // 16])) for n in (1, 4, 16)]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {len(texts)} docs, {megabytes:.1f} MB")
     print(f"floor   (one regex pass): {megabytes / t_floor:7.1f} MB/s  {len(texts) / t_floor:8.0f} docs/s")
@@ -70,6 +71,9 @@ def main() -> int:
     print(f"extract, all cores      : {megabytes / t_workers:7.1f} MB/s  speed-up {t_extract / t_workers:.2f}x "
           f"on {os.cpu_count()} cores (goal >= 1.8x on 2)")
     print(f"ratio extract/floor speed: {t_floor / t_extract:.2f} (goal >= 1.0); peak RSS {rss:.0f} MB")
+    base = scale[0][1]
+    print("scaling (1/16, 4/16, 16/16 of the corpus): " + ", ".join(
+        f"{n}x {t:.1f}s ({t / base / n:.2f} of linear)" for n, t in scale))
     return 0
 
 
