@@ -196,10 +196,17 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     return hits
 
 
+def _DAY_OR_WEEK(hit) -> bool:
+    return hit.value[1] is None or hit.value[1] <= 3
+
+
 def attach(doc, fact, idx: int) -> None:
     """Set ``event_date``/``date_precision`` from the nearest date phrase (see module doc)."""
-    order = (0,) if fact.count_anchor == "cumulative" else (0, -1, 1)
-    hit, _ = pick(doc, fact, idx, "date", find, order)
+    hit, _ = pick(doc, fact, idx, "date", find, (0,))
+    if hit is None and fact.count_anchor != "cumulative":
+        # a neighbouring sentence lends its date only when it names a day or a week: "reopened in 2019"
+        # beside "Nineteen students were injured" is context, not the event's date
+        hit, _ = pick(doc, fact, idx, "date", find, (-1, 1), where=_DAY_OR_WEEK)
     if hit is None:
         return
     fact.extras["date_text"] = doc.text[hit.start:hit.end]
