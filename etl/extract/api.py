@@ -1,9 +1,12 @@
 """`extract(text, published)`: sentences -> count engine -> context -> classes -> fact ids."""
 from __future__ import annotations
 
+import bisect
 from datetime import date
 
 from etl.extract.aboard import all_aboard_facts
+from etl.extract.classify import classify
+from etl.extract.context import attach_context
 from etl.extract.engine import sentence_facts
 from etl.extract.prefilter import mentions_outcome
 from etl.extract.sentences import split_sentences
@@ -18,18 +21,24 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     [('killed', 2, 'Two soldiers were killed')]
     """
     facts: list[Fact] = []
-    if mentions_outcome(text):
-        for idx, (start, end) in enumerate(split_sentences(text)):
-            for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
-                fact.sentence_idx = idx
-                facts.append(fact)
+    sentences = split_sentences(text) if mentions_outcome(text) else None
+    for idx, (start, end) in enumerate(sentences or ()):
+        for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
+            fact.sentence_idx = idx
+            facts.append(fact)
     if "surviv" in text or "aboard" in text or "on board" in text:
-        facts.extend(all_aboard_facts(text, facts))
+        extra = all_aboard_facts(text, facts)
+        if extra:
+            sentences = sentences or split_sentences(text)
+            starts = [a for a, _ in sentences]
+            for fact in extra:
+                fact.sentence_idx = max(0, bisect.bisect_right(starts, fact.span_start) - 1)
+            facts.extend(extra)
     if not facts:
         return facts
     _assign_ids(facts, doc_id)
-    _apply_context(text, facts, published)
-    _classify(text, facts, published)
+    attach_context(text, facts, published, sentences)
+    classify(text, facts, published, sentences)
     resolve_document(text, facts)
     return facts
 
@@ -42,16 +51,3 @@ def _assign_ids(facts: list[Fact], doc_id: str | None) -> None:
         parent = fact.extras.get("part_of")
         if parent is not None:
             fact.parent_fact_id = parent.fact_id
-
-
-def _apply_context(text: str, facts: list[Fact], published: date | None) -> None:
-    try:
-        from etl.extract.context import attach_context
-    except ImportError:  # context module not built yet
-        return
-    attach_context(text, facts, published)
-
-
-def _classify(text: str, facts: list[Fact], published: date | None) -> None:
-    from etl.extract.classify import classify
-    classify(text, facts, published)

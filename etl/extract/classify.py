@@ -346,7 +346,8 @@ LARGE_TOTAL = 5_000
 _PERFECT_BEFORE = regex.compile(r"\b(?:has|have|had)\s+(?:now\s+|already\s+|so\s+far\s+)?(?:killed|left|claimed|cost)\b", regex.I)
 
 
-def classify(text: str, facts: list[Fact], published: date | None = None) -> None:
+def classify(text: str, facts: list[Fact], published: date | None = None,
+             sentences: list[tuple[int, int]] | None = None) -> None:
     """Set ``fact_class`` and ``class_reason`` on each fact (in place); parts are left alone.
 
     >>> from etl.extract import extract
@@ -366,7 +367,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None) -> Non
     todo = [f for f in facts if f.fact_class != "part"]
     if not todo:
         return
-    bounds = split_sentences(text)
+    bounds = sentences if sentences is not None else split_sentences(text)
     starts = [a for a, _ in bounds]
     ref_cache: list[date | None] = []
 

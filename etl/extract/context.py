@@ -81,10 +81,10 @@ def lexicon_files() -> dict[str, list[dict]]:
 class _Doc:
     """One document's sentences, with context hits memoised per (field, sentence)."""
 
-    def __init__(self, text: str, published: date | None):
+    def __init__(self, text: str, published: date | None, sentences: list[tuple[int, int]] | None = None):
         self.text = text
         self.published = published
-        self.sents = split_sentences(text)
+        self.sents = sentences if sentences is not None else split_sentences(text)
         self.starts = [s for s, _ in self.sents]
         self._memo: dict[tuple[str, int], list[Hit]] = {}
         self.fact_spans: dict[int, list[tuple[int, int]]] = {}
@@ -135,7 +135,8 @@ def note(fact, field: str, rule: str) -> None:
     fact.extras.setdefault("context_rules", {})[field] = rule
 
 
-def attach_context(text: str, facts: list, published: date | None) -> None:
+def attach_context(text: str, facts: list, published: date | None,
+                   sentences: list[tuple[int, int]] | None = None) -> None:
     """Fill cause, actor, place, geo, event date and reported_by of each fact (in place).
 
     Never reads the clock: relative dates resolve against ``published``; without it they stay null.
@@ -146,7 +147,7 @@ def attach_context(text: str, facts: list, published: date | None) -> None:
         published = published.date()
     from etl.extract import actors, attribution, causes, dates, places
 
-    doc = _Doc(text, published)
+    doc = _Doc(text, published, sentences)
     for fact in facts:
         doc.fact_spans.setdefault(doc.sentence_of(fact), []).append((fact.span_start, fact.span_end))
     for fact in facts:

@@ -122,7 +122,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
         if not tail.group("aux").strip() and norm in lex.active_triggers and (
-                active_object(sent, tail.end(), lex) or mention_starts_at(sent, mentions, tail.end())):
+                active_object(sent, tail.end()) or mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):

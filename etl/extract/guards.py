@@ -65,6 +65,6 @@ def negated(sent: str, pos: int) -> bool:
     return bool(compiled().negation_before.search(window))
 
 
-def active_object(sent: str, pos: int, lex) -> bool:
+def active_object(sent: str, pos: int) -> bool:
     """True when an object follows ``pos`` (so a trigger there is an active verb)."""
     return bool(_OBJECT_START.match(sent, pos))

@@ -12,7 +12,6 @@ import regex
 
 from etl.extract.lexicon import alternation, load
 
-_DISABLED_ALTERNATIVES: set[int] = set()  # profiling hook: indices of NP alternatives to leave out
 FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.UNICODE
 
 
@@ -120,10 +119,8 @@ def compiled() -> Patterns:
         # "fatally shot Christina Grimmie" (only as the object of a verb)
         rf"(?P<oname>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{1,2}}))",
     ]
-    skip = _DISABLED_ALTERNATIVES
-    np_body = "(?:" + "\n|".join(a for i, a in enumerate(np_alternatives) if i not in skip) + ")"
+    np_body = "(?:" + "\n|".join(np_alternatives) + ")"
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
-    dets = _words(g["determiners"])
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
     active = _words(lex.active_triggers)

@@ -24,7 +24,7 @@ _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
                             r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
-_INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s|(?:killing|killed|wounding|wounded|injuring|injured|stabbed|shot)\b.*\b(?:an?|one)\s")
+_INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
 
 
@@ -94,10 +94,10 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 short = len(text) < _SHORT_TEXT
                 same_group = [f for f in prior if _compatible(_group(f), _group(fact))
                               and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
-                if fact.best == 1 and _INDEFINITE.match(fact.extras.get("np", fact.quote)) and len(text) < _SHORT_TEXT:
+                if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
                     same_group = []  # "a policeman was killed" in a short report: a new individual
                 name = fact.extras.get("name")
-                if name and len(text) < _SHORT_TEXT:  # in a short report a named person is someone new
+                if name and short:  # in a short report a named person is someone new
                     same_group = [f for f in same_group if name in f.quote or f.extras.get("name") == name]
                 vague_only = [f for f in same_group if f.count.vague]
                 if same_group and vague_only and not fact.count.vague and len(vague_only) == len(same_group):
