@@ -13,6 +13,7 @@ from etl.extract.attach import (Attachment, attach_along_with, attach_elliptical
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
+from etl.extract.named import named_with_ages
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
@@ -192,8 +193,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                           victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
     facts.sort(key=lambda f: f.span_start)
     taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
-    facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached)
+    facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached) + named_with_ages(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
+    facts.sort(key=lambda f: f.span_start)
     return facts
 
 

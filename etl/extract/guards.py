@@ -15,6 +15,8 @@ _MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z"
 _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
                              regex.I)
 _AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
+_NAME_COMMA_BEFORE = regex.compile(r"(?-i:\p{Lu}[\p{L}\p{M}.'’-]*)['’]?\s*,\s*\Z")
+_COMMA_AFTER = regex.compile(r"\s*,")
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
 _GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
@@ -43,6 +45,9 @@ def is_noise(sent: str, mt: Mention) -> bool:
     if mt.bare:
         if _YEAR.fullmatch(figure.strip()):
             return True
+        if (figure.isdigit() and int(figure) <= 120 and _NAME_COMMA_BEFORE.search(before)
+                and _COMMA_AFTER.match(after)):
+            return True  # "Buddy Holly, 22, and the pilot": an age after a name
         if p.month_near.search(before) or _MONTH_AFTER.match(after):
             return True
         if p.unit_after.match(after):
