@@ -20,7 +20,7 @@ _COMMA_AFTER = regex.compile(r"\s*,")
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
 _GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
-_OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|at\s+least|several|dozens|scores|hundreds|"
+_OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|another\s|at\s+least|several|dozens|scores|hundreds|"
                               r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
                               r"civilians|soldiers|people|policemen|villagers)", regex.I)
 

@@ -14,6 +14,13 @@ from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
 
 _OUTCOMES = ("killed", "injured")
+_PLAIN_DEATH = {"died", "perished", "dead"}
+_VIOLENCE = regex.compile(r"\b(?:shot|shooting|gun\w*|attack\w*|bomb\w*|blast|explosion|crash\w*|collision|accident|"
+                          r"stabb\w*|injur\w*|wound\w*|kill\w*|fire|struck|hit|beaten|violence|clash\w*|ambush\w*|raid|strike|"
+                          r"shell\w*|avalanche|flood\w*|landslide|mudslide|earthquake|storm|cyclone|drown\w*|"
+                          r"collapse\w*|capsiz\w*|derail\w*)\b", regex.I)
+_LATER_DIED = regex.compile(r"[^.;]{0,80}?\band\s+(?:was\s+)?(?:later\s+|then\s+|subsequently\s+)?"
+                            r"(?:died|succumbed|pronounced\s+dead|declared\s+dead)\b", regex.I)
 
 
 @functools.cache
@@ -26,6 +33,7 @@ def _pattern() -> regex.Pattern:
     item = rf"{name}\s*,\s*(?P<age>\d{{1,3}})"
     return regex.compile(
         rf"""(?<![\w,])(?P<list>{item}(?:\s*,\s*(?:and\s+)?{item}|\s+and\s+{item})*)\s*,?
+             (?:\s+(?:a|an|the|who|whose)\s[^;.()"“”]{{1,100}}?,)?
              (?:\s+(?:and|as\s+well\s+as|along\s+with)\s+(?P<also>[^,;.]{{1,40}}?)\s*,?)?
              (?P<aux>(?:\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|all|both|also|later|reportedly))*)
              \s+(?P<trig>{alternation(triggers)})\b""",
@@ -40,9 +48,13 @@ def named_with_ages(sent: str, offset: int) -> list[Fact]:
         ages = m.captures("age")
         if any(int(a) > 120 for a in ages) or negated(sent, m.start("trig")):
             continue
+        if m.group("trig").lower() in _PLAIN_DEATH and not _VIOLENCE.search(sent):
+            continue  # "Wiesel, 87, died": an obituary, not a casualty
         if not m.group("aux").strip() and active_object(sent, m.end("trig")):
             continue  # "John Smith, 34, killed his wife": the named man is the killer
         outcome = lex.outcome_of(lex.subject_triggers, m.group("trig"))
+        if outcome == "injured" and _LATER_DIED.match(sent, m.end("trig")):
+            outcome = "killed"  # "Shaver, 24, was shot five times ... and was pronounced dead"
         n = len(ages)
         facts.append(Fact(outcome=outcome, count=Count(n, n, n), span_start=offset + m.start("list"),
                           span_end=offset + m.end("list"), quote=m.group("list"), rule=f"subject:{outcome}+named_ages",

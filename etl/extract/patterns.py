@@ -120,25 +120,26 @@ def compiled() -> Patterns:
         rf"(?P<oname>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{1,2}}))",
     ]
     np_body = "(?:" + "\n|".join(np_alternatives) + ")"
-    np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
     active = _words(lex.active_triggers)
+    np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     trigger_words = _words(list(lex.subject_triggers) + list(lex.active_triggers))
     gap = rf"""(?:\s*\([^()]{{0,120}}\)
                |\s*\[[^\[\]]{{0,40}}\]
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
-               |\s+(?:on\s+board|aboard|inside|in\s+the\s+(?:car|vehicle|bus|house|building|plane))(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
+               |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
+               |\s+(?:on|aboard|in|inside)\s+(?:the|a|an|their|his|her)\s+(?-i:\p{{Ll}}[\p{{Ll}}-]*)(?=\s+(?:{aux}|{subject})\b)
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+[\p{{L}}-]+
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
-               |\s+(?:in|at|from|near|of|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}'-]*(?:\s+\p{{Lu}}[\p{{L}}'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
+               |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
-                   (?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.()\d]){{0,60}}?
+                   (?:(?!\b(?:but|nobody|no|not|none)\b|\band\s+(?:\d|(?:{number_words})\b))[^,;.()]){{0,90}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?

@@ -175,6 +175,27 @@ def _died_later(facts: list[Fact]) -> None:
         if (fact.outcome == "killed" and fact.extras.get("kind") == "pronoun" and prev.outcome == "injured"
                 and prev.best == 1 and fact.sentence_idx == prev.sentence_idx + 1 and prev.fact_class in COUNTED):
             prev.fact_class, prev.class_reason = "repeat", f"the injured person later died ({fact.fact_id})"
+    for fact in facts:  # "Alton Sterling, 37, was shot" ... "Sterling was killed": one person, killed
+        surname = _single_name(fact) if fact.outcome == "injured" and fact.fact_class in COUNTED else None
+        if surname and any(f.outcome == "killed" and f.fact_class in COUNTED and regex.search(
+                rf"\b{regex.escape(surname)}\b", f.quote) for f in facts):
+            fact.fact_class, fact.class_reason = "repeat", f"{surname} is reported killed"
+    attacker_killed = [f for f in facts if f.fact_class == "perpetrator" and f.outcome == "killed" and f.best == 1]
+    if len(attacker_killed) == 1:  # one attacker, wounded and later killed: counted once, as killed
+        for fact in facts:
+            if (fact.fact_class == "perpetrator" and fact.outcome == "injured" and fact.best == 1
+                    and fact.span_start < attacker_killed[0].span_start):
+                fact.fact_class = "repeat"
+                fact.class_reason = f"the attacker later died ({attacker_killed[0].fact_id})"
+
+
+def _single_name(fact: Fact) -> str | None:
+    """The surname of a fact about one named person ("Alton Sterling, 37" -> "Sterling")."""
+    name = fact.extras.get("name") or (fact.extras.get("np") if fact.extras.get("kind") in ("name", "object_name") else None)
+    if not name or fact.best != 1:
+        return None
+    words = regex.findall(r"\p{Lu}[\p{L}'’-]+", name.split(",")[0])
+    return words[-1] if words else None
 
 
 @functools.cache
