@@ -9,11 +9,12 @@ import regex
 
 from etl.extract.counts import mention_from_match
 from etl.extract.patterns import compiled
-from etl.facts import Fact
+from etl.facts import Count, Fact
 
 _NO_SURVIVORS = regex.compile(
     r"(?i)\b(?:there\s+were\s+no\s+survivors|no\s+(?:one|body)\s+survived|none\s+(?:of\s+them\s+)?survived"
-    r"|no\s+survivors|killing\s+(?:all|everyone)\s+(?:those\s+)?(?:on\s+board|aboard)"
+    r"|no\s+survivors|(?P<all>(?:killing|killed)\s+(?:all|everyone|everybody)\s+(?:those\s+|people\s+|the\s+people\s+)?"
+    r"(?:who\s+were\s+|that\s+were\s+|were\s+)?(?:on\s+board|aboard|inside))"
     r"|(?:all|everyone)\s+(?:those\s+)?(?:on\s+board|aboard)\s+(?:were|was)\s+killed)\b")
 _CAPACITY = regex.compile(
     r"(?i)\b(?:carrying|with)\s+(?=\S)|(?=\b\S+\s+(?:people|passengers|persons|occupants)?\s*(?:on\s+board|aboard)\b)")
@@ -38,4 +39,8 @@ def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
         return [Fact(outcome="killed", count=mt.count, span_start=mt.start, span_end=mt.end,
                      quote=text[mt.start:mt.end], rule="all_aboard:killed", victim_category=mt.category,
                      victim_group=mt.noun, extras={"trigger": end.group(0)})]
+    if end.group("all"):  # "killing all aboard" with no figure anywhere: an unknown number, 3 (conventions)
+        return [Fact(outcome="killed", count=Count(3, 3, 3, "vague", True, "all"), span_start=end.start("all"),
+                     span_end=end.end("all"), quote=end.group("all"), rule="all_aboard:killed+unquantified",
+                     extras={"trigger": end.group(0)})]
     return []

@@ -120,10 +120,19 @@ def mention_starts_at(sent: str, mentions: list[Mention], pos: int) -> bool:
 def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
     """Give unattached members of "A and B" chains the outcome of their attached neighbour."""
     p = compiled()
-    chains, chain = [], [0] if mentions else []
-    for i in range(1, len(mentions)):
-        if (p.conj.fullmatch(sent[mentions[i - 1].end:mentions[i].start]) and not mentions[i].bare
-                and mentions[i].kind not in ("bareplural", "object_name") and mentions[i - 1].kind != "object_name"
+    order = list(range(len(mentions)))
+    k = 1
+    while k < len(order) - 1:  # "a candidate running for a seat ..., his driver": "a seat" is inside a modifier
+        a, b, c = order[k - 1], order[k], order[k + 1]
+        if (b not in attached and mentions[b].kind in ("unknown_singular", "unknown_noun")
+                and p.conj.fullmatch(sent[mentions[a].end:mentions[c].start])):
+            del order[k]
+            continue
+        k += 1
+    chains, chain = [], order[:1]
+    for prev, i in zip(order, order[1:]):
+        if (p.conj.fullmatch(sent[mentions[prev].end:mentions[i].start]) and not mentions[i].bare
+                and mentions[i].kind not in ("bareplural", "object_name") and mentions[prev].kind != "object_name"
                 and not _REPORTING.match(sent, mentions[i].end)):
             chain.append(i)
         else:
