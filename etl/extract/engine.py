@@ -39,6 +39,7 @@ _SHOT_AT = regex.compile(r"\s+(?:at|back|from|into|up|down\s+(?:a|an|the)\s+(?:d
 _SENT_TO_HOSPITAL = regex.compile(r"\b(?P<verb>sent|sending|rushed|rushing|took|taking|airlifted|transported)\b", regex.I)
 _TO_HOSPITAL = regex.compile(r"\s+to\s+(?:(?:a|the|local|nearby|area|two|three|several)\s+)*(?:hospitals?|clinics?)\b",
                              regex.I)
+_SUSPECTED = regex.compile(r"\s*,?\s+(?:who\s+(?:were|was)\s+)?(?:suspected|accused)\s+of\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -126,6 +127,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                 active_object(sent, tail.end()) or mention_starts_at(sent, mentions, tail.end())):
             continue
         has_aux = bool(_REAL_AUX.search(tail.group("aux")))
+        if not has_aux and i > 0 and p.conj.fullmatch(sent[mentions[i - 1].end:mt.start]) and p.part_cue_before.search(
+                sent, max(0, mentions[i - 1].start - 40), mentions[i - 1].start):
+            continue  # "killing 15 people, including 13 policemen and 1 soldier killed": the last member of the list
         if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
             continue  # "a bomber who killed ...": a relative clause with an active verb
         if not has_aux and mt.bare and norm in ("shot", "stabbed", "beaten", "hit"):
@@ -265,6 +269,8 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
         if att.rule.startswith("subject"):
             covered.append((start, end))
         category = mt.category
+        if _SUSPECTED.match(sent, mt.end):
+            category = "perpetrator"  # "killed 4 people suspected of carrying out the attack"
         if (mt.kind == "pronoun" and att.outcome == "killed" and _ATTACKER_FATE.search(sent, mt.end)
                 and _ATTACKER_CONTEXT.search(context + " " + sent[:mt.start])):
             category = "perpetrator"  # "... opened fire ... He was later found dead"
