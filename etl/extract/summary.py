@@ -13,6 +13,7 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
+from etl.extract.patterns import compiled
 from etl.facts import Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
@@ -24,6 +25,7 @@ _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
                             r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
+_DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
 
@@ -104,6 +106,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     for old in vague_only:  # "multiple people were hurt" ... "three others were injured"
                         old.fact_class, old.class_reason = "repeat", f"vague figure made precise by {fact.fact_id}"
                     same_group = []
+                if same_group and short and fact.best < min(f.best for f in same_group) and _new_group(text, fact, facts, same_group):
+                    same_group = []  # "At least 11 dead. ... At least two dead in the counter attack": more people
                 if same_group:
                     top = max(same_group, key=lambda f: f.best)
                     group_total = sum(f.best for f in same_group)
@@ -187,6 +191,20 @@ def _died_later(facts: list[Fact]) -> None:
                     and fact.span_start < attacker_killed[0].span_start):
                 fact.fact_class = "repeat"
                 fact.class_reason = f"the attacker later died ({attacker_killed[0].fact_id})"
+
+
+def _new_group(text: str, fact: Fact, facts: list[Fact], same_group: list[Fact]) -> bool:
+    """In a short report, is a smaller later figure more people rather than a breakdown of the earlier?
+    Not when it is definite ("the two"), refers back, follows a part cue ("among the dead were"), comes
+    from another source, or sits beside a running total in its sentence."""
+    if _DEFINITE.match(fact.extras.get("np", fact.quote)) or fact.extras.get("backref") or fact.rule.startswith("part"):
+        return False
+    np_start = fact.span_start + max(0, fact.quote.rfind(fact.extras.get("np", fact.quote)))
+    if compiled().part_cue_before.search(text, max(0, np_start - 40), np_start):
+        return False  # "Among the dead were two policemen"
+    if any(f.reported_by and fact.reported_by and f.reported_by != fact.reported_by for f in same_group):
+        return False
+    return not any(f.sentence_idx == fact.sentence_idx and f.count_anchor == "cumulative" for f in facts)
 
 
 def _single_name(fact: Fact) -> str | None:
