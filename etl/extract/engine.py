@@ -19,7 +19,7 @@ from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
-_LATER_DIED = regex.compile(r"\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
+_LATER_DIED = regex.compile(r"(?:\s+and\s+\p{Ll}+ed)?\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
                             r"|[^.;]{0,60}?\b(?:later|subsequently|eventually)\s+(?:died|succumbed)", regex.I)
 _OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured|arrested|detained|abducted|kidnapped)", regex.I)
 _TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b|\s+dead\b", regex.I)

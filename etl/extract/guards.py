@@ -17,6 +17,7 @@ _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|ap
 _AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
 _NAME_COMMA_BEFORE = regex.compile(r"(?-i:\p{Lu}[\p{L}\p{M}.'’-]*)['’]?\s*,\s*\Z")
 _COMMA_AFTER = regex.compile(r"\s*,")
+_COPULA_BEFORE = regex.compile(r"\b(?:were|are|was|is|been|be)\s+(?:all\s+|mostly\s+|mainly\s+)?\Z", regex.I)
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
 _GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
@@ -33,6 +34,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
     figure = sent[mt.start:mt.end]
     if p.age_before.search(before) or _NO_BEFORE.search(before):
         return True
+    if mt.kind == "bareplural" and _COPULA_BEFORE.search(before):
+        return True  # "All four killed were adults": a predicate, not a group of people
     if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):
         return True  # "June 8 the soldiers ...": a day of the month
     if _TIME_LIKE.match(figure):

@@ -130,6 +130,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                                              f"({group_total}) stays best")
                         top.extras["disputed_high"] = max(top.extras.get("disputed_high", 0), fact.best)
                         continue
+                    if short and all(f.best == 1 and f.extras.get("kind") != "pronoun" for f in same_group) and not (
+                            _UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)) and not any(
+                            f.sentence_idx == fact.sentence_idx and f.rule.endswith("+named") for f in facts):
+                        earlier.append(fact)  # "killing the passenger ... 2 civilians were killed": more people
+                        continue
                     for old in same_group:
                         old.fact_class = "repeat"
                         old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
