@@ -47,7 +47,8 @@ def attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, At
         if i in attached or i == 0 or mt.kind in ("pronoun", "name", "bareplural"):
             continue
         prev = attached.get(i - 1)
-        if prev is not None and prev.trig_end <= mt.start and _ALONG_WITH.fullmatch(sent, prev.trig_end, mt.start):
+        end = max(prev.trig_end, mentions[i - 1].end) if prev is not None else 0
+        if prev is not None and end <= mt.start and _ALONG_WITH.fullmatch(sent, end, mt.start):
             attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
                                      prev.trigger)
 

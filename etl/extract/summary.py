@@ -25,6 +25,8 @@ _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
                             r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
+_OTHER_SOURCE = regex.compile(r"(?i)\b(?:while|whereas|but|however)\b[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
+                              r"claims|put|estimated|estimates)\b")
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
@@ -69,6 +71,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     _subset_in_sentence(text, facts)
+    _conflicting_in_sentence(text, facts)
     _inside_total(facts)
     _died_later(facts)
     earlier: list[Fact] = []
@@ -162,6 +165,23 @@ def _subset_in_sentence(text: str, facts: list[Fact]) -> None:
                 and _NARROWING.fullmatch(text, prev.span_end, fact.span_start)):
             fact.fact_class, fact.parent_fact_id = "part", prev.fact_id
             fact.class_reason = f"narrows {prev.fact_id} ({prev.best}) in the same sentence"
+
+
+def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
+    """"... killed 85 soldiers along with 50 civilians, while Syrian sources said over 300 people were
+    killed": another source's higher figure for the same event, not more people (the lower stays best)."""
+    for fact in facts:
+        if fact.fact_class not in COUNTED:
+            continue
+        before = [f for f in facts if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
+                  and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.parent_fact_id is None]
+        if not before or not _OTHER_SOURCE.search(text, before[-1].span_end, fact.span_start):
+            continue
+        total = sum(f.best for f in before)
+        if fact.best > total:
+            fact.fact_class = "repeat"
+            fact.class_reason = f"another source's figure for the same event; the lower figure ({total}) stays best"
+            before[0].extras["disputed_high"] = max(before[0].extras.get("disputed_high", 0), fact.best)
 
 
 def _inside_total(facts: list[Fact]) -> None:
