@@ -137,6 +137,8 @@ def compiled() -> Patterns:
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
+               |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
+               |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
                |\s+(?-i:\p{{Ll}}+ed)\s+(?:himself|herself|themselves)\b[^,;.()]{{0,50}},(?=\s+(?:was|were)\b)
                |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after)\b
