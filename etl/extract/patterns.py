@@ -131,6 +131,7 @@ def compiled() -> Patterns:
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
+               |(?:\s+(?:on\s+board|aboard)|(?<=on\s+board|aboard))\s+(?:the|a|an)\s+[^,;.()\d]{{1,80}}?(?=\s+(?:were|was|had\s+been|have\s+been)\b)
                |\s+(?:on|aboard|in|inside)\s+(?:the|a|an|their|his|her)\s+(?-i:\p{{Ll}}[\p{{Ll}}-]*)(?=\s+(?:{aux}|{subject})\b)
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+[\p{{L}}-]+
