@@ -145,8 +145,8 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
         if len(chain) < 2:
             continue
         for pos, i in enumerate(chain):
-            if i in attached:
-                continue
+            if i in attached or mentions[i].kind == "unknown_singular":
+                continue  # "a street festival, and the attacker was shot": no person noun, not a victim
             later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
             earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached
                             and not attached[j].rule.startswith(("subject", "toll"))), None)
