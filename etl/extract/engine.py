@@ -40,6 +40,8 @@ _SENT_TO_HOSPITAL = regex.compile(r"\b(?P<verb>sent|sending|rushed|rushing|took|
 _TO_HOSPITAL = regex.compile(r"\s+to\s+(?:(?:a|the|local|nearby|area|two|three|several)\s+)*(?:hospitals?|clinics?)\b",
                              regex.I)
 _SUSPECTED = regex.compile(r"\s*,?\s+(?:who\s+(?:were|was)\s+)?(?:suspected|accused)\s+of\b", regex.I)
+_FEELINGS = regex.compile(r"\b(?:disappointed|angry|sad|saddened|upset|betrayed|frustrated|offended|humiliated|"
+                          r"confused|heartbroken|feelings|emotionally|deeply|devastated)\b", regex.I)
 _REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
 
 
@@ -150,6 +152,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue  # "... security troops was shot dead": the plural is inside another subject
         if tail.group("participle") and not has_aux:
             continue
+        if norm == "hurt" and _FEELINGS.search(sent, max(0, tail.start("trig") - 30), tail.end("trig") + 30):
+            continue  # "people are disappointed and hurt and angry": feelings, not injuries
         if _OR_OUTCOME.match(sent, tail.end()):
             continue  # "killed or wounded": casualties of unknown kind
         if mt.kind == "name" and outcome != "killed":
