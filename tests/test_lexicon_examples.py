@@ -43,3 +43,28 @@ def test_every_rule_has_an_example():
     lex = load()
     missing = [f"{name}:{r['rule']}" for name in FILES for r in lex.rules[name] if not r.get("examples")]
     assert missing == []
+
+
+def _cue_cases():
+    from etl.extract.cues import entries
+    for entry in entries():
+        for n, text in enumerate(entry.get("examples") or []):
+            yield pytest.param(entry["name"], text, True, id=f"cues.yaml:{entry['name']}:example{n}")
+        for n, text in enumerate(entry.get("counter_examples") or []):
+            yield pytest.param(entry["name"], text, False, id=f"cues.yaml:{entry['name']}:counter{n}")
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), list(_cue_cases()))
+def test_cue_examples(name, text, expected):
+    from etl.extract.cues import fires
+    assert fires(name, text) is expected
+
+
+def test_every_cue_has_examples_and_is_used():
+    from pathlib import Path
+
+    from etl.extract.cues import entries
+    engine = Path(__file__).resolve().parents[1].joinpath("etl", "extract", "engine.py").read_text()
+    for entry in entries():
+        assert entry.get("examples"), entry["name"]
+        assert f'cue("{entry["name"]}")' in engine, f"unused cue {entry['name']}"

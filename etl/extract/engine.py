@@ -11,6 +11,7 @@ import regex
 from etl.extract.attach import (Attachment, attach_along_with, attach_elliptical, attach_subcounts, coordinate,
                                 dets_only, mention_starts_at, same_form)
 from etl.extract.counts import Mention, mention_from_match
+from etl.extract.cues import cue
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
 from etl.extract.named import named_with_ages
@@ -18,35 +19,6 @@ from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
-
-_LATER_DIED = regex.compile(r"(?:\s+and\s+\p{Ll}+ed)?\s+and\s+(?:later\s+|subsequently\s+|then\s+)?(?:died|succumbed)"
-                            r"|[^.;]{0,60}?\b(?:later|subsequently|eventually)\s+(?:died|succumbed)", regex.I)
-_OR_OUTCOME = regex.compile(r"\s+or\s+(?:seriously\s+)?(?:wounded|injured|hurt|missing|captured|arrested|detained|abducted|kidnapped)", regex.I)
-_TO_DEATH = regex.compile(r"[^.;:]{0,60}?\bto\s+death\b|\s+dead\b", regex.I)
-_SHOT_HIM_DEAD = regex.compile(r"\b(?P<verb>shot|shooting|gunned|stabbed|beat|beaten|burned|killed|killing)\s+"
-                               r"(?P<obj>him|her)\s+(?:dead|to\s+death)\b", regex.I)
-_NAME_AND = regex.compile(r"(?<![\w-])(?P<name>(?-i:\p{Lu}[\p{L}'-]+(?:\s+(?:al-|bin\s+|ibn\s+)?\p{Lu}[\p{L}'-]+){0,3}))"
-                          r"\s+and\s+(?:\w+\s+)?\Z")
-_THEN_KILLED = regex.compile(r"[^.;]{0,80}?\band\s+(?:then\s+|later\s+)?killed\s+(?:him|her)\b", regex.I)
-_LIVES = regex.compile(r"['’]?\s+lives\b", regex.I)
-_ADJECTIVAL = regex.compile(r"(?i)\b(?:the|a|an|his|her|their|its)\s+\Z")
-_ATTACKER_CONTEXT = regex.compile(r"(?i)\b(?:gunman|gunmen|attacker|assailant|shooter|bomber|suspect|"
-                                  r"perpetrator|opened\s+fire|went\s+on\s+a\s+(?:shooting|stabbing)\s+spree|rampage)\b")
-_ATTACKER_FATE = regex.compile(r"(?i)\s+(?:was\s+|had\s+been\s+)?(?:later\s+|then\s+)?(?:found\s+dead|shot\s+dead\s+by|"
-                               r"killed\s+by\s+(?:police|security|officers|troops|soldiers))")
-_SHOT_AT = regex.compile(r"\s+(?:at|back|from|into|up|down\s+(?:a|an|the)\s+(?:drone|plane|helicopter|jet))\b",
-                         regex.I)
-_SENT_TO_HOSPITAL = regex.compile(r"\b(?P<verb>sent|sending|rushed|rushing|took|taking|airlifted|transported)\b", regex.I)
-_TO_HOSPITAL = regex.compile(r"\s+to\s+(?:(?:a|the|local|nearby|area|two|three|several)\s+)*(?:hospitals?|clinics?)\b",
-                             regex.I)
-_SUSPECTED = regex.compile(r"\s*,?\s+(?:who\s+(?:were|was)\s+)?(?:suspected|accused)\s+of\b", regex.I)
-_FEELINGS = regex.compile(r"\b(?:disappointed|angry|sad|saddened|upset|betrayed|frustrated|offended|humiliated|"
-                          r"confused|heartbroken|feelings|emotionally|deeply|devastated)\b", regex.I)
-_REAL_AUX = regex.compile(r"\b(?:was|were|are|is|been|be|being|got|get|became|become)\b", regex.I)
-
-
-
-
 
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
@@ -72,16 +44,16 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
 
     dets = dets_only()
     extra_objects: list[tuple[Mention, Attachment]] = []
-    for m in _SHOT_HIM_DEAD.finditer(sent):  # "police shot him dead": the attacker's death
+    for m in cue("shot_him_dead").finditer(sent):  # "police shot him dead": the attacker's death
         if not negated(sent, m.start()):
             extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, "perpetrator", False,
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
-    for hm in _SENT_TO_HOSPITAL.finditer(sent):  # "sent three firefighters to the hospital"
+    for hm in cue("sent_to_hospital_verb").finditer(sent):  # "sent three firefighters to the hospital"
         det_end = dets.match(sent, hm.end("verb")).end()
         for i, mt in enumerate(mentions):
             if mt.start == det_end and i not in attached and not mt.bare and mt.kind in ("count", "unknown_noun") \
-                    and _TO_HOSPITAL.match(sent, mt.end) and not negated(sent, hm.start()):
+                    and cue("to_hospital").match(sent, mt.end) and not negated(sent, hm.start()):
                 attached[i] = Attachment("injured", "object:injured", hm.start("verb"), hm.end("verb"),
                                          trigger=hm.group("verb"))
                 break
@@ -89,13 +61,13 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         word = tm.group("trig")
         if negated(sent, tm.start()) or (
                 word.lower().endswith(("ed", "ing")) and " " not in word
-                and _ADJECTIVAL.search(sent, max(0, tm.start() - 8), tm.start())):
+                and cue("adjectival_before").search(sent, max(0, tm.start() - 8), tm.start())):
             continue  # "The wounded soldier", "the shooting suspect": an adjective, not a verb
         if word[:1].isupper() and sent[:tm.start()].strip():
             continue  # "Beats 1" radio: a capitalised name, not a verb
-        if word.lower() in ("shot", "shoot", "shoots", "shooting") and _SHOT_AT.match(sent, tm.end("trig")):
+        if word.lower() in ("shot", "shoot", "shoots", "shooting") and cue("shot_at").match(sent, tm.end("trig")):
             continue  # "shot at people": fired at, nobody hit
-        if regex.search(r"(?i)\b(?:killed|dead)\s+or\s+\Z", sent[max(0, tm.start() - 15):tm.start()]):
+        if cue("killed_or_before").search(sent, max(0, tm.start() - 15), tm.start()):
             continue  # "killed or wounded 30 people": casualties of unknown kind
         last = "trig2" if tm.group("trig2") else "trig"
         det_end = dets.match(sent, tm.end(last)).end()
@@ -104,7 +76,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                 if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name",
                                                                   "object_pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
-                    if _TO_DEATH.match(sent, mt.end) or (outcome == "injured" and _THEN_KILLED.match(sent, mt.end)):
+                    if cue("to_death").match(sent, mt.end) or (outcome == "injured" and cue("then_killed_her").match(sent, mt.end)):
                         outcome = "killed"  # "shot his parents to death", "stabbed a student ... and killed her"
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
@@ -128,15 +100,15 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         if not tail.group("aux").strip() and norm in lex.active_triggers and (
                 active_object(sent, tail.end()) or mention_starts_at(sent, mentions, tail.end())):
             continue
-        has_aux = bool(_REAL_AUX.search(tail.group("aux")))
+        has_aux = bool(cue("real_aux").search(tail.group("aux")))
         if not has_aux and i > 0 and p.conj.fullmatch(sent[mentions[i - 1].end:mt.start]) and p.part_cue_before.search(
                 sent, max(0, mentions[i - 1].start - 40), mentions[i - 1].start):
             continue  # "killing 15 people, including 13 policemen and 1 soldier killed": the last member of the list
-        if not has_aux and norm in lex.active_triggers and regex.search(r"(?i)\b(?:who|that|which)\b", tail.group("aux")):
+        if not has_aux and norm in lex.active_triggers and cue("relative_pronoun").search(tail.group("aux")):
             continue  # "a bomber who killed ...": a relative clause with an active verb
         if not has_aux and mt.bare and norm in ("shot", "stabbed", "beaten", "hit"):
             continue  # "one shot every three seconds": a bare figure needs a noun or an auxiliary here
-        if norm in ("shot", "shooting") and _SHOT_AT.match(sent, tail.end()):
+        if norm in ("shot", "shooting") and cue("shot_at").match(sent, tail.end()):
             continue
         if mt.kind in ("object_name",):
             continue
@@ -148,17 +120,17 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue
         if mt.kind in ("bareplural", "unknown_singular", "name") and not has_aux:
             continue
-        if mt.kind == "bareplural" and regex.search(r"(?i)\b(?:was|is|has)\b", tail.group("aux")):
+        if mt.kind == "bareplural" and cue("singular_aux").search(tail.group("aux")):
             continue  # "... security troops was shot dead": the plural is inside another subject
         if tail.group("participle") and not has_aux:
             continue
-        if norm == "hurt" and _FEELINGS.search(sent, max(0, tail.start("trig") - 30), tail.end("trig") + 30):
+        if norm == "hurt" and cue("feelings").search(sent, max(0, tail.start("trig") - 30), tail.end("trig") + 30):
             continue  # "people are disappointed and hurt and angry": feelings, not injuries
-        if _OR_OUTCOME.match(sent, tail.end()):
+        if cue("or_outcome").match(sent, tail.end()):
             continue  # "killed or wounded": casualties of unknown kind
         if mt.kind == "name" and outcome != "killed":
             continue
-        if outcome == "injured" and _LATER_DIED.match(sent, tail.end()):
+        if outcome == "injured" and cue("later_died").match(sent, tail.end()):
             outcome = "killed"
         attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"),
                                  trigger=trig)
@@ -168,8 +140,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             if mt.singular or mt.kind not in ("count", "unknown_noun", "total"):
                 continue  # "announced the death toll at a news conference": a toll is a figure
             if mt.start == tm.end() or (tm.end() <= mt.start <= tm.end() + 12 and
-                                        regex.fullmatch(r"\s*(?:at\s+least|about|around|nearly|some|more\s+than)?\s*",
-                                                        sent[tm.end():mt.start], regex.I)):
+                                        cue("toll_gap").match(sent, tm.end(), mt.start)):
                 outcome = lex.outcome_of(lex.toll_triggers, tm.group("trig"))
                 attached[i] = Attachment(outcome, f"toll:{outcome}", tm.start("trig"), tm.end(), "cumulative")
                 break
@@ -178,8 +149,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         if i in attached:
             continue
         if not (mt.bare or mt.kind == "unknown_noun"):
-            if _LIVES.match(sent, mt.end) and regex.search(r"(?i)\b(?:claimed|claiming|took|taking)\s+\Z", sent[:mt.start]):
-                attached[i] = Attachment("killed", "noun:killed", mt.end, _LIVES.match(sent, mt.end).end(),
+            if cue("lives_after").match(sent, mt.end) and cue("claimed_before").search(sent, 0, mt.start):
+                attached[i] = Attachment("killed", "noun:killed", mt.end, cue("lives_after").match(sent, mt.end).end(),
                                          trigger="lives")  # "claimed 7 civilians' lives"
             continue
         nm = p.noun_after.match(sent, mt.end)
@@ -215,7 +186,7 @@ def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached
         if att is None or not mt.noun or not (mt.noun.lower() == "others"
                                              or regex.match(r"(?i)(?:his|her|their)\s", sent[mt.start:mt.end])):
             continue
-        name = _NAME_AND.search(sent, 0, mt.start)
+        name = cue("name_and_before").search(sent, 0, mt.start)
         if name and not any(m.start <= name.start() < m.end for j, m in enumerate(mentions) if j in attached):
             facts.append(Fact(outcome=att.outcome, count=Count(1, 1, 1), span_start=offset + name.start("name"),
                               span_end=offset + name.end("name"), quote=name.group("name"),
@@ -273,10 +244,10 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
         if att.rule.startswith("subject"):
             covered.append((start, end))
         category = mt.category
-        if _SUSPECTED.match(sent, mt.end):
+        if cue("suspected_of").match(sent, mt.end):
             category = "perpetrator"  # "killed 4 people suspected of carrying out the attack"
-        if (mt.kind == "pronoun" and att.outcome == "killed" and _ATTACKER_FATE.search(sent, mt.end)
-                and _ATTACKER_CONTEXT.search(context + " " + sent[:mt.start])):
+        if (mt.kind == "pronoun" and att.outcome == "killed" and cue("attacker_fate").search(sent, mt.end)
+                and cue("attacker_context").search(context + " " + sent[:mt.start])):
             category = "perpetrator"  # "... opened fire ... He was later found dead"
         if category is None and sent[mt.start:mt.end].lower() == "the other":  # "One of the assailants ..., the other"
             category = next((m.category for m in reversed(mentions[:i]) if m.category), None)
