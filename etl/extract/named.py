@@ -8,6 +8,7 @@ import functools
 import regex
 
 from etl.extract.counts import mention_from_match
+from etl.extract.cues import cue
 from etl.extract.guards import active_object, negated
 from etl.extract.lexicon import alternation, load
 from etl.extract.patterns import compiled
@@ -15,12 +16,6 @@ from etl.facts import Count, Fact
 
 _OUTCOMES = ("killed", "injured")
 _PLAIN_DEATH = {"died", "perished", "dead"}
-_VIOLENCE = regex.compile(r"\b(?:shot|shooting|gun\w*|attack\w*|bomb\w*|blast|explosion|crash\w*|collision|accident|"
-                          r"stabb\w*|injur\w*|wound\w*|kill\w*|fire|struck|hit|beaten|violence|clash\w*|ambush\w*|raid|strike|"
-                          r"shell\w*|avalanche|flood\w*|landslide|mudslide|earthquake|storm|cyclone|drown\w*|"
-                          r"collapse\w*|capsiz\w*|derail\w*)\b", regex.I)
-_LATER_DIED = regex.compile(r"[^.;]{0,80}?\band\s+(?:was\s+)?(?:later\s+|then\s+|subsequently\s+)?"
-                            r"(?:died|succumbed|pronounced\s+dead|declared\s+dead)\b", regex.I)
 
 
 @functools.cache
@@ -48,12 +43,12 @@ def named_with_ages(sent: str, offset: int) -> list[Fact]:
         ages = m.captures("age")
         if any(int(a) > 120 for a in ages) or negated(sent, m.start("trig")):
             continue
-        if m.group("trig").lower() in _PLAIN_DEATH and not _VIOLENCE.search(sent):
+        if m.group("trig").lower() in _PLAIN_DEATH and not cue("violence").search(sent):
             continue  # "Wiesel, 87, died": an obituary, not a casualty
         if not m.group("aux").strip() and active_object(sent, m.end("trig")):
             continue  # "John Smith, 34, killed his wife": the named man is the killer
         outcome = lex.outcome_of(lex.subject_triggers, m.group("trig"))
-        if outcome == "injured" and _LATER_DIED.match(sent, m.end("trig")):
+        if outcome == "injured" and cue("later_died").match(sent, m.end("trig")):
             outcome = "killed"  # "Shaver, 24, was shot five times ... and was pronounced dead"
         n = len(ages)
         facts.append(Fact(outcome=outcome, count=Count(n, n, n), span_start=offset + m.start("list"),
