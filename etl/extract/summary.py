@@ -14,7 +14,7 @@ import regex
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
 from etl.extract.patterns import compiled
-from etl.facts import Fact
+from etl.facts import Count, Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
 _ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
@@ -27,6 +27,8 @@ _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|rev
 _SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _OTHER_SOURCE = regex.compile(r"(?i)\b(?:while|whereas|but|however)\b[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates)\b")
+_THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
+_OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
@@ -72,8 +74,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
+    _injured_who_died(facts)
     _inside_total(facts)
-    _died_later(facts)
+    _died_later(text, facts)
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
@@ -184,6 +187,25 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
             before[0].extras["disputed_high"] = max(before[0].extras.get("disputed_high", 0), fact.best)
 
 
+def _injured_who_died(facts: list[Fact]) -> None:
+    """"injuring 9 people, 2 of whom later died": the 2 count as killed, and the injured figure keeps
+    only the survivors (7), so no one is counted twice."""
+    for i, fact in enumerate(facts):
+        of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
+        if fact.outcome != "killed" or fact.fact_class not in COUNTED or not (fact.extras.get("backref") or of_wounds):
+            continue
+        antecedent = next((f for f in reversed(facts[:i]) if f.fact_class in COUNTED
+                           and fact.sentence_idx - f.sentence_idx <= 1), None)
+        if antecedent is None or antecedent.outcome != "injured" or antecedent.best <= fact.best:
+            continue
+        n, c = fact.best, antecedent.count
+        antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
+                                 None if c.high is None else max(c.high - n, 0), c.qualifier, c.vague, c.lexeme)
+        antecedent.extras["died_later"] = n
+        antecedent.class_reason = f"{c.best} reported, {n} of whom died later ({fact.fact_id}, counted as killed)"
+        fact.class_reason = f"of the injured in {antecedent.fact_id}"
+
+
 def _inside_total(facts: list[Fact]) -> None:
     """"The total rose to 10 after two more bodies were found": a smaller figure in the sentence of a
     running total is already inside it."""
@@ -198,7 +220,7 @@ def _inside_total(facts: list[Fact]) -> None:
             fact.class_reason = f"already inside the running total {total.fact_id} ({total.best}) of its sentence"
 
 
-def _died_later(facts: list[Fact]) -> None:
+def _died_later(text: str, facts: list[Fact]) -> None:
     """"Gunmen injured a boy. He died the next day.": the injured person is now counted as killed."""
     for prev, fact in zip(facts, facts[1:]):
         if (fact.outcome == "killed" and fact.extras.get("kind") == "pronoun" and prev.outcome == "injured"
@@ -209,6 +231,11 @@ def _died_later(facts: list[Fact]) -> None:
         if surname and any(f.outcome == "killed" and f.fact_class in COUNTED and regex.search(
                 rf"\b{regex.escape(surname)}\b", f.quote) for f in facts):
             fact.fact_class, fact.class_reason = "repeat", f"{surname} is reported killed"
+    if not any(f.outcome == "killed" and f.fact_class in COUNTED for f in facts):
+        shot = [f for f in facts if f.outcome == "injured" and f.best == 1 and f.fact_class == "news"]
+        if shot and _THE_KILLING.match(text, shot[0].span_end):
+            shot[0].outcome = "killed"  # "A police officer shot a motorcyclist. The killing sparked protests."
+            shot[0].class_reason = "the next sentence calls it a killing"
     attacker_killed = [f for f in facts if f.fact_class == "perpetrator" and f.outcome == "killed" and f.best == 1]
     if len(attacker_killed) == 1:  # one attacker, wounded and later killed: counted once, as killed
         for fact in facts:
