@@ -75,6 +75,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(facts)
+    _parts_adding_up(facts)
     _inside_total(facts)
     _died_later(text, facts)
     earlier: list[Fact] = []
@@ -204,6 +205,29 @@ def _injured_who_died(facts: list[Fact]) -> None:
         antecedent.extras["died_later"] = n
         antecedent.class_reason = f"{c.best} reported, {n} of whom died later ({fact.fact_id}, counted as killed)"
         fact.class_reason = f"of the injured in {antecedent.fact_id}"
+
+
+def _parts_adding_up(facts: list[Fact]) -> None:
+    """"Gunmen killed 22 people in two attacks. In the first, 13 were killed; in the second, 9": later
+    figures of the next sentences that add up exactly to an earlier figure break it down."""
+    for i, total in enumerate(facts):
+        if total.fact_class not in COUNTED or total.best < 3 or _group(total) == "perpetrator":
+            continue
+        parts, running = [], 0
+        for fact in facts[i + 1:]:
+            if fact.sentence_idx == total.sentence_idx or fact.outcome != total.outcome:
+                continue
+            if (fact.sentence_idx > total.sentence_idx + 2 or fact.fact_class not in COUNTED or fact.best >= total.best
+                    or fact.fact_class == "perpetrator"):
+                break
+            parts.append(fact)
+            running += fact.best
+            if running >= total.best:
+                break
+        if running == total.best and len(parts) >= 2:
+            for fact in parts:
+                fact.fact_class, fact.parent_fact_id = "part", total.fact_id
+                fact.class_reason = f"with the figures after it, adds up to {total.fact_id} ({total.best})"
 
 
 def _inside_total(facts: list[Fact]) -> None:
