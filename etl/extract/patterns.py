@@ -101,7 +101,7 @@ def compiled() -> Patterns:
         rf"(?={count_start})(?P<count>{count}){noun_part}",
         rf"(?P<another>another|one\s+other|a\s+second|the\s+other)(?!\s+(?:{num}))(?!\s+\p{{L}}+\s+(?:was|were)\b)",
         # "a fourth died later": one more person
-        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed))",
+        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed|wounded|injured|hurt|killed))",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
         rf"(?P<poss>his|her|their)\s+(?P<possplural>{plural})\b",
@@ -138,6 +138,7 @@ def compiled() -> Patterns:
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}+){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
+               |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
                |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
                |\s+(?-i:\p{{Ll}}+ed)\s+(?:himself|herself|themselves)\b[^,;.()]{{0,50}},(?=\s+(?:was|were)\b)
@@ -171,12 +172,13 @@ def compiled() -> Patterns:
                                (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
         perpetrator_self=regex.compile(
-            r"""\b(?:blew\s+(?:himself|herself|themselves)\s+up|detonated\s+(?:himself|herself|themselves)
-                 |turned\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
+            r"""\b(?:(?:blew|blows|blow|blowing)\s+(?:himself|herself|themselves)\s+up
+                 |(?:detonated|detonates|detonate|detonating)\s+(?:himself|herself|themselves)
+                 |(?:turned|turns|turning|turn)\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
                  |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
                  |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves)
-                 |(?:\band|\bbut|before\s+being|before\s+he\s+was)\s+(?:was\s+)?(?:later\s+|then\s+)?
+                 |(?:\band|\bbut|before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?
                   (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
                   (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
