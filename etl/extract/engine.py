@@ -73,11 +73,15 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         det_end = dets.match(sent, tm.end(last)).end()
         for i, mt in enumerate(mentions):
             if mt.start in (det_end, tm.end(last) + 1) or (tm.end(last) < mt.start <= det_end):
-                if i not in attached and mentions[i].kind not in ("bareplural", "pronoun", "unknown_singular", "name",
+                if i not in attached and mentions[i].kind not in ("pronoun", "unknown_singular", "name",
                                                                   "object_pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
                     if cue("to_death").match(sent, mt.end) or (outcome == "injured" and cue("then_killed_her").match(sent, mt.end)):
                         outcome = "killed"  # "shot his parents to death", "stabbed a student ... and killed her"
+                    if mt.kind == "bareplural" and (outcome != "killed" or negated(sent, tm.start())
+                                                    or not tm.group(last).lower().endswith("ed")
+                                                    or mt.category in (None, "unknown")):
+                        break  # "beat protesters", "to kill soldiers", "killed people": only "killed militants" counts (2)
                     attached[i] = Attachment(outcome, f"object:{outcome}", tm.start(last), tm.end(last),
                                              trigger=tm.group(last))
                     first = lex.outcome_of(lex.active_triggers, tm.group("trig"))
