@@ -179,8 +179,15 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
             continue
         before = [f for f in facts if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
                   and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.parent_fact_id is None]
-        if not before or not _OTHER_SOURCE.search(text, before[-1].span_end, fact.span_start):
+        if not before:
             continue
+        sources = {f.reported_by for f in before} - {None}
+        other_source = bool(fact.reported_by and sources and fact.reported_by not in sources)
+        if not (other_source or _OTHER_SOURCE.search(text, before[-1].span_end, fact.span_start)):
+            continue
+        if (any(f.count.vague for f in before) or "other" in fact.extras.get("np", fact.quote).lower()
+                or _ADDITIVE.search(text, max(0, fact.span_start - 40), fact.span_end)):
+            continue  # "three other assailants were killed in two other incidents": more people
         total = sum(f.best for f in before)
         if fact.best > total:
             fact.fact_class = "repeat"
