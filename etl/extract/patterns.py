@@ -73,7 +73,8 @@ def compiled() -> Patterns:
     number_words = _words(list(lex.word_values) + ["hundred", "thousand", "million", "dozen", "dozens", "scores",
                                                    "hundreds", "thousands", "tens", "several", "few", "multiple",
                                                    "many", "numerous", "couple"])
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
+    caps_triggers = _words(list(lex.subject_triggers) + list(lex.active_triggers) + list(lex.noun_triggers))
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?=(?-i:\p{{Lu}}{{2,}})\b)(?:{caps_triggers})\b)(?!(?:{number_words})(?![\w-]))
                 (?-i:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
