@@ -99,7 +99,8 @@ def attach_subcounts(sent: str, mentions: list[Mention], attached: dict[int, Att
             attached[i] = Attachment(parent.outcome, f"part:{parent.outcome}", mt.start, mt.start,
                                      parent.anchor, parent.trigger)
             continue
-        outcome = _CUE_OUTCOME.get(next((w for w in regex.findall(r"\w+", cue.group(0).lower()) if w in _CUE_OUTCOME), ""))
+        words = regex.findall(r"\w+", (sent[max(0, cue.start() - 20):cue.start()] + " " + cue.group(0)).lower())
+        outcome = _CUE_OUTCOME.get(next((w for w in reversed(words) if w in _CUE_OUTCOME), ""))  # "Fatalities included"
         if outcome:
             attached[i] = Attachment(outcome, f"part:{outcome}", cue.start(), cue.end(), trigger="among")
 

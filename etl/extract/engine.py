@@ -268,7 +268,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
         if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)
-                                   or att.rule.startswith("part:")):
+                                   or (att.rule.startswith("part:") and not _orphan_part(parent))):
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"
@@ -284,6 +284,12 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             last_by_outcome[att.outcome] = fact
         facts.append(fact)
     return facts
+
+
+def _orphan_part(fact: Fact) -> bool:
+    """"Fatalities included 3 police officers and a civilian": a listed group with no figure before it
+    is counted itself, and so are the members coordinated with it."""
+    return fact.rule.startswith("part:") and fact.fact_class != "part"
 
 
 def crossed_backref(phrase: str, outcome: str) -> bool:
