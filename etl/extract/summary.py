@@ -84,6 +84,12 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             if fact.fact_class in COUNTED:
                 earlier.append(fact)
             continue
+        head = _chain_head(facts, fact)
+        if head is not None and head.fact_class in ("part", "repeat"):
+            # "Among the dead were two policemen and a child": the list shares its head's fate
+            fact.fact_class, fact.parent_fact_id = head.fact_class, head.parent_fact_id
+            fact.class_reason = f"listed with {head.fact_id}"
+            continue
         prior = [f for f in earlier if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx
                  and f.fact_class in COUNTED]
         if prior:
@@ -288,6 +294,15 @@ def _new_group(text: str, fact: Fact, facts: list[Fact], same_group: list[Fact])
     if any(f.reported_by and fact.reported_by and f.reported_by != fact.reported_by for f in same_group):
         return False
     return not any(f.sentence_idx == fact.sentence_idx and f.count_anchor == "cumulative" for f in facts)
+
+
+def _chain_head(facts: list[Fact], fact: Fact) -> Fact | None:
+    """The figure a coordinated member ("... and a child") was listed with, in its sentence."""
+    if not fact.rule.endswith("+coordinated"):
+        return None
+    before = [f for f in facts if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
+              and f.span_end <= fact.span_start and not f.rule.endswith("+coordinated")]
+    return before[-1] if before else None
 
 
 def _single_name(fact: Fact) -> str | None:
