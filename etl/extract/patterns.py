@@ -143,9 +143,9 @@ def compiled() -> Patterns:
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
                |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
                |\s+(?-i:\p{{Ll}}+ed)\s+(?:himself|herself|themselves)\b[^,;.()]{{0,50}},(?=\s+(?:was|were)\b)
-               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none)\b)[^,;.\d]){{0,60}}?
+               |(?P<participle>\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ing)\b(?:(?!\b(?:and|but|nobody|no|not|none|which|who|whom|where|{number_words})\b)[^,;.\d]){{0,60}}?
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after|as)\b
-                   (?:(?!\b(?:but|nobody|no|not|none)\b|\band\s+(?:\d|(?:{number_words})\b))[^,;.()]){{0,90}}?
+                   (?:(?!\b(?:but|nobody|no|not|none|which|whom|where)\b|\band\s+(?:\d|(?:{number_words})\b))[^,;.()]){{0,90}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
     subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)(?:\s+(?:in|with|by)\s+[\p{{L}}-]+)?\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
