@@ -13,8 +13,9 @@ COUNTED = ("news", "perpetrator", "cumulative")
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
-_OTHER_SOURCE = regex.compile(r"(?i)\b(?:while|whereas|but|however)\b[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
+_OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates)\b")
+_BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in the first and 4 in the second"
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 
@@ -79,7 +80,7 @@ def _injured_who_died(facts: list[Fact]) -> None:
         fact.class_reason = f"of the injured in {antecedent.fact_id}"
 
 
-def _parts_adding_up(facts: list[Fact]) -> None:
+def _parts_adding_up(text: str, facts: list[Fact]) -> None:
     """"Gunmen killed 22 people in two attacks. In the first, 13 were killed; in the second, 9": later
     figures of the next sentences that add up exactly to an earlier figure break it down."""
     for i, total in enumerate(facts):
@@ -87,7 +88,8 @@ def _parts_adding_up(facts: list[Fact]) -> None:
             continue
         parts, running = [], 0
         for fact in facts[i + 1:]:
-            if fact.sentence_idx == total.sentence_idx or fact.outcome != total.outcome:
+            if fact.outcome != total.outcome or (fact.sentence_idx == total.sentence_idx and not (
+                    parts or _BREAKDOWN.search(text, total.span_end, fact.span_start))):
                 continue
             if (fact.sentence_idx > total.sentence_idx + 2 or fact.fact_class not in COUNTED or fact.best >= total.best
                     or fact.fact_class == "perpetrator"):
@@ -104,13 +106,13 @@ def _parts_adding_up(facts: list[Fact]) -> None:
 
 def _inside_total(facts: list[Fact]) -> None:
     """"The total rose to 10 after two more bodies were found": a smaller figure in the sentence of a
-    running total is already inside it."""
+    running total is already inside it; "the toll of 7 dead was revised to 5": so is the figure it replaced."""
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
             continue
         total = next((f for f in facts if f.count_anchor == "cumulative" and f.outcome == fact.outcome
-                      and f.sentence_idx == fact.sentence_idx and f.best > fact.best
-                      and f.fact_class in COUNTED), None)
+                      and f.sentence_idx == fact.sentence_idx and f.fact_class in COUNTED
+                      and (f.best > fact.best or f.span_start <= fact.span_start < f.span_end)), None)
         if total is not None:
             fact.fact_class = "repeat"
             fact.class_reason = f"already inside the running total {total.fact_id} ({total.best}) of its sentence"
@@ -155,6 +157,6 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(facts)
-    _parts_adding_up(facts)
+    _parts_adding_up(text, facts)
     _inside_total(facts)
     _died_later(text, facts)
