@@ -16,6 +16,8 @@ _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates)\b")
 _BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in the first and 4 in the second"
+_WOUNDED_HOW = regex.compile(r"(?i)shot|stabbed|beaten|hacked|hit")
+_THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 
@@ -152,6 +154,21 @@ def _single_name(fact: Fact) -> str | None:
     return words[-1] if words else None
 
 
+def _how_the_dead_died(facts: list[Fact]) -> None:
+    """"Gunmen killed a trader. The victim was shot several times": a definite person said to be shot,
+    stabbed or beaten after a killing (and no one reported injured before) is the dead told again."""
+    for i, fact in enumerate(facts):
+        if (fact.outcome != "injured" or fact.best != 1 or fact.fact_class not in COUNTED
+                or not _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", ""))
+                or not _THE_ONE.match(fact.extras.get("np", fact.quote))):
+            continue
+        earlier = [f for f in facts[:i] if f.fact_class in COUNTED and f.sentence_idx < fact.sentence_idx]
+        killed = [f for f in earlier if f.outcome == "killed" and group_of(f) != "perpetrator"]
+        if killed and not any(f.outcome == "injured" for f in earlier):
+            fact.fact_class = "repeat"
+            fact.class_reason = f"how the dead person of {killed[-1].fact_id} was killed"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _subset_in_sentence(text, facts)
@@ -160,3 +177,4 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _parts_adding_up(text, facts)
     _inside_total(facts)
     _died_later(text, facts)
+    _how_the_dead_died(facts)
