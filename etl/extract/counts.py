@@ -50,6 +50,11 @@ def _category(lex, noun: str | None) -> str | None:
     return None
 
 
+def _outcome_word(lex, words: str) -> bool:
+    phrase = " ".join(words.lower().split())
+    return phrase in lex.subject_triggers or phrase in lex.active_triggers or phrase in lex.noun_triggers
+
+
 def mention_from_match(m) -> Mention | None:
     """Build a Mention from a match of ``patterns.np``; None if the number does not parse."""
     lex = load()
@@ -108,6 +113,8 @@ def mention_from_match(m) -> Mention | None:
             count = Count(value, value, high[0], "range", vague, lexeme)
     noun = m.group("noun") or m.group("unk")
     end = max(m.end("count"), m.end("noun"), m.end("backref"), m.end("unk"))
+    if m.group("unk") and m.group("unk").isupper() and _outcome_word(lex, m.group("unk")):
+        noun, end = None, m.end("count")  # "3 WOUNDED": an outcome word in capitals, not the counted noun
     if m.group("noun"):
         end = max(end, m.end())  # "Five members of one family": the complement belongs to the phrase
     bare = noun is None and not m.group("backref")

@@ -73,8 +73,7 @@ def compiled() -> Patterns:
     number_words = _words(list(lex.word_values) + ["hundred", "thousand", "million", "dozen", "dozens", "scores",
                                                    "hundreds", "thousands", "tens", "several", "few", "multiple",
                                                    "many", "numerous", "couple"])
-    caps_triggers = _words(list(lex.subject_triggers) + list(lex.active_triggers) + list(lex.noun_triggers))
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?=(?-i:\p{{Lu}}{{2,}})\b)(?:{caps_triggers})\b)(?!(?:{number_words})(?![\w-]))
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
                 (?-i:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
@@ -147,9 +146,10 @@ def compiled() -> Patterns:
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after|as)\b
                    (?:(?!\b(?:but|nobody|no|not|none|which|whom|where)\b|\band\s+(?:\d|(?:{number_words})\b))[^,;.()]){{0,90}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
-    subject_tail = rf"""(?P<gap>{gap})(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)(?:\s+(?:in|with|by)\s+[\p{{L}}-]+)?\s+and(?:\s+(?:{aux})\b)*?)?
+    tail_rest = rf"""(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)(?:\s+(?:in|with|by)\s+[\p{{L}}-]+)?\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
                         \s+(?P<trig>{subject})\b"""
+    subject_tail = rf"(?P<gap>{gap}){tail_rest}"
     nouns = _words(lex.noun_triggers)
     # "death toll" may take a bare "of"/"at"/"is"; "deaths", "dead", "number" need a verb of change.
     weak_toll = {"dead", "deaths", "fatalities", "number", "death", "total"}
