@@ -12,18 +12,17 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from multiprocessing import get_context
 
+from etl.batch import Workers, chunked
+from etl.batch import extract_records as batch_extract_records
 from etl.documents import Document, DocumentError
 from etl.errors import UsageError
 from etl.load import Batch, Counts, NewDocument, load_batch, plan_batch, replace_facts, stored_documents
 from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
 from etl.warehouse import connect, fetch_all
 
-POOL_MIN_DOCS = 200  # smaller batches are extracted in-process: a spawned worker needs seconds to start (imports, regex compile)
-
+POOL_MIN_DOCS = 16  # smaller batches are extracted in this process: not worth the round trip to a worker
 
 # ---------------------------------------------------------------- reading (the one call site)
 
@@ -52,48 +51,32 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 def extract_records(text: str, published: date | None, doc_id: str) -> tuple[list[dict] | None, str | None]:
     """Fact records of one document, or the error text if the extractor crashed on it."""
-    from etl.extract import extract
-    try:
-        facts = extract(text, published, doc_id=doc_id)
-        records = [f.to_record() for f in facts]
-    except (ImportError, MemoryError):  # a broken install or exhaustion, never one document's fault: fatal
-        raise
-    except Exception as exc:  # one bad document must not stop the run; it is quarantined with this reason
-        return None, f"extractor failed: {type(exc).__name__}: {exc}"
-    for r in records:
-        if isinstance(r.get("event_date"), str):
-            r["event_date"] = date.fromisoformat(r["event_date"])
-    return records, None
-
-
-def _extract_payload(payload: tuple[str, date | None, str]):
-    return extract_records(*payload)
+    return batch_extract_records(text, published, doc_id)
 
 
 class Extractor:
-    """Extracts a list of documents in order, in this process or in ``workers`` processes (same results)."""
+    """Extracts lists of documents in order, in this process or in ``workers`` forked processes
+    (etl.batch.Workers, the same pool ``extract`` uses; identical results). Enter it before opening
+    the warehouse: the workers are forked then, never from a process holding a DuckDB connection."""
 
     def __init__(self, workers: int = 1):
-        self.workers = (os.cpu_count() or 1) if workers == 0 else workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers = Workers(workers)
+        self.workers = self._workers.workers
 
     def __enter__(self) -> "Extractor":
+        self._workers.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self._workers.__exit__(*exc)
 
     def run(self, docs: list[NewDocument]) -> None:
         """Fill ``facts`` (or ``error``) of every document."""
         payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
-        if self.workers > 1 and len(docs) >= POOL_MIN_DOCS:
-            if self._pool is None:  # spawn: never fork a process holding a DuckDB connection
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-            chunk = max(1, len(payloads) // (self.workers * 4))
-            results = list(self._pool.map(_extract_payload, payloads, chunksize=chunk))
-        else:
-            results = [_extract_payload(p) for p in payloads]
+        if self._workers.parallel and len(payloads) >= POOL_MIN_DOCS:
+            results = [r for chunk in self._workers.map("records", chunked(payloads)) for r in chunk]
+        else:  # looked up here so a test can replace it
+            results = [extract_records(*p) for p in payloads]
         for nd, (records, error) in zip(docs, results):
             nd.facts, nd.error = records, error
 
@@ -173,7 +156,7 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
     _check_options(workers, batch_size)
     log = Log(log_format, quiet)
     version = extractor_version()
-    with RunLock(warehouse) as lock:
+    with Extractor(workers) as extractor, RunLock(warehouse) as lock:
         con = connect(warehouse)
         try:
             items = read_documents(inputs, sources, stdin, con)
@@ -185,14 +168,13 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
             summary = RunSummary(run_id)
             started = time.monotonic()
             try:
-                with Extractor(workers) as extractor:
-                    for number, chunk in enumerate(batched(items, batch_size), 1):
-                        batch = plan_batch(con, chunk)
-                        extractor.run(batch.new)
-                        counts = load_batch(con, batch, run_id, version)
-                        summary.counts.add(counts)
-                        _log_batch(log, run_id, number, batch, counts)
-                        log.progress(summary.counts, time.monotonic() - started)
+                for number, chunk in enumerate(batched(items, batch_size), 1):
+                    batch = plan_batch(con, chunk)
+                    extractor.run(batch.new)
+                    counts = load_batch(con, batch, run_id, version)
+                    summary.counts.add(counts)
+                    _log_batch(log, run_id, number, batch, counts)
+                    log.progress(summary.counts, time.monotonic() - started)
                 log.done()
                 _rebuild_incidents(con)
                 finish_run(con, run_id, "completed")
@@ -227,7 +209,7 @@ def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool =
     from etl.extract.version import extractor_version
     _check_options(workers, batch_size)
     version = extractor_version()
-    with RunLock(warehouse) as lock:
+    with Extractor(workers) as extractor, RunLock(warehouse) as lock:
         con = connect(warehouse)
         try:
             run_id = new_run_id()
@@ -237,11 +219,10 @@ def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool =
             try:
                 ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
                                                {"everything": everything, "version": version})]
-                with Extractor(workers) as extractor:
-                    for chunk in batched(ids, batch_size):
-                        docs = stored_documents(con, chunk)
-                        extractor.run(docs)
-                        summary.counts.add(replace_facts(con, docs, run_id, version))
+                for chunk in batched(ids, batch_size):
+                    docs = stored_documents(con, chunk)
+                    extractor.run(docs)
+                    summary.counts.add(replace_facts(con, docs, run_id, version))
                 _rebuild_incidents(con)
                 finish_run(con, run_id, "completed")
             except BaseException as exc:
