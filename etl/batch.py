@@ -2,8 +2,8 @@
 `casualty-etl extract` (rendered JSON lines) and `casualty-etl run` / `reprocess` (fact records).
 
 Output is identical whatever the number of workers: documents are cut into chunks (a few dozen
-documents, or about 256 KB of text), each chunk is extracted by one worker, and chunks are handed back
-in input order. At most ``2 * workers`` chunks are in flight, so memory stays flat for any input size.
+documents, or about 64 KB of text), each chunk is extracted by one worker, and chunks are handed back
+in input order. At most ``4 * workers`` chunks are in flight, so memory stays flat for any input size.
 Workers are forked once, after the patterns, lexicons and gazetteer are loaded in the parent, so they
 start at once and share those pages; the parent only reads input and writes output. Workers send back
 compact results: one string of output lines per chunk (``extract``) or a list of ``(records, error)``
@@ -19,9 +19,9 @@ from datetime import date
 
 from etl.documents import Document
 
-CHUNK_DOCS = 48          # documents per task at most
-CHUNK_CHARS = 256_000    # ... or about this much text: big enough to amortise IPC, small enough to balance
-IN_FLIGHT = 2            # chunks queued per worker
+CHUNK_DOCS = 16          # documents per task at most
+CHUNK_CHARS = 64_000     # ... or about this much text: IPC costs ~0.2 ms a chunk, small chunks balance the tail
+IN_FLIGHT = 4            # chunks queued per worker
 
 
 def render(doc_id: str, text: str, published, out_id, mode: str) -> str:
@@ -74,7 +74,7 @@ def warm_up() -> None:
 def chunked(payloads: Iterable[tuple], size_of=lambda p: len(p[0])) -> Iterator[list[tuple]]:
     """Lists of payloads of at most CHUNK_DOCS items or about CHUNK_CHARS characters, lazily.
 
-    >>> [len(c) for c in chunked([("x" * 300_000,), ("y",), ("z",)])]
+    >>> [len(c) for c in chunked([("x" * 70_000,), ("y",), ("z",)])]
     [1, 2]
     """
     chunk, chars = [], 0
