@@ -18,9 +18,9 @@ from etl.batch import Workers, chunked
 from etl.batch import extract_records as batch_extract_records
 from etl.documents import Document, DocumentError
 from etl.errors import UsageError
-from etl.load import Batch, Counts, NewDocument, load_batch, plan_batch, replace_facts, stored_documents
-from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
-from etl.warehouse import connect, fetch_all
+
+# etl.load, etl.runs and etl.warehouse (duckdb, polars, pandera) are imported by the functions that use
+# them, after the workers are forked: a fork never copies their threads or a DuckDB connection
 
 POOL_MIN_DOCS = 16  # smaller batches are extracted in this process: not worth the round trip to a worker
 
@@ -156,40 +156,44 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
     _check_options(workers, batch_size)
     log = Log(log_format, quiet)
     version = extractor_version()
-    with Extractor(workers) as extractor, RunLock(warehouse) as lock:
-        con = connect(warehouse)
-        try:
-            items = read_documents(inputs, sources, stdin, con)
-            run_id = new_run_id()
-            lock.describe(run_id)
-            start_run(con, run_id, list(inputs) + ([f"--sources {sources}"] if sources else []), version)
-            log.event("run_started", run_id=run_id, inputs=inputs, warehouse=str(warehouse),
-                      extractor_version=version)
-            summary = RunSummary(run_id)
-            started = time.monotonic()
+    with Extractor(workers) as extractor:  # forked first, before duckdb/polars are imported
+        from etl.load import load_batch, plan_batch
+        from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
+        from etl.warehouse import connect
+        with RunLock(warehouse) as lock:
+            con = connect(warehouse)
             try:
-                for number, chunk in enumerate(batched(items, batch_size), 1):
-                    batch = plan_batch(con, chunk)
-                    extractor.run(batch.new)
-                    counts = load_batch(con, batch, run_id, version)
-                    summary.counts.add(counts)
-                    _log_batch(log, run_id, number, batch, counts)
-                    log.progress(summary.counts, time.monotonic() - started)
-                log.done()
-                _rebuild_incidents(con)
-                finish_run(con, run_id, "completed")
-            except BaseException as exc:
-                log.done()
-                summary.status = "failed"
-                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
-                log.event("run_failed", run_id=run_id, error=f"{type(exc).__name__}: {exc}")
-                raise
-            log.event("run_completed", run_id=run_id, seen=summary.counts.seen, new=summary.counts.new,
-                      skipped=summary.counts.skipped, quarantined=summary.counts.quarantined,
-                      facts=summary.counts.facts, seconds=round(time.monotonic() - started, 3))
-            return summary
-        finally:
-            con.close()
+                items = read_documents(inputs, sources, stdin, con)
+                run_id = new_run_id()
+                lock.describe(run_id)
+                start_run(con, run_id, list(inputs) + ([f"--sources {sources}"] if sources else []), version)
+                log.event("run_started", run_id=run_id, inputs=inputs, warehouse=str(warehouse),
+                          extractor_version=version)
+                summary = RunSummary(run_id)
+                started = time.monotonic()
+                try:
+                    for number, chunk in enumerate(batched(items, batch_size), 1):
+                        batch = plan_batch(con, chunk)
+                        extractor.run(batch.new)
+                        counts = load_batch(con, batch, run_id, version)
+                        summary.counts.add(counts)
+                        _log_batch(log, run_id, number, batch, counts)
+                        log.progress(summary.counts, time.monotonic() - started)
+                    log.done()
+                    _rebuild_incidents(con)
+                    finish_run(con, run_id, "completed")
+                except BaseException as exc:
+                    log.done()
+                    summary.status = "failed"
+                    finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                    log.event("run_failed", run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+                    raise
+                log.event("run_completed", run_id=run_id, seen=summary.counts.seen, new=summary.counts.new,
+                          skipped=summary.counts.skipped, quarantined=summary.counts.quarantined,
+                          facts=summary.counts.facts, seconds=round(time.monotonic() - started, 3))
+                return summary
+            finally:
+                con.close()
 
 
 def _log_batch(log: Log, run_id: str, number: int, batch: Batch, counts: Counts) -> None:
@@ -209,26 +213,30 @@ def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool =
     from etl.extract.version import extractor_version
     _check_options(workers, batch_size)
     version = extractor_version()
-    with Extractor(workers) as extractor, RunLock(warehouse) as lock:
-        con = connect(warehouse)
-        try:
-            run_id = new_run_id()
-            lock.describe(run_id)
-            start_run(con, run_id, ["reprocess --all" if everything else "reprocess"], version)
-            summary = RunSummary(run_id, kind="reprocess")
+    with Extractor(workers) as extractor:  # forked first, before duckdb/polars are imported
+        from etl.load import replace_facts, stored_documents
+        from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
+        from etl.warehouse import connect, fetch_all
+        with RunLock(warehouse) as lock:
+            con = connect(warehouse)
             try:
-                ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
-                                               {"everything": everything, "version": version})]
-                for chunk in batched(ids, batch_size):
-                    docs = stored_documents(con, chunk)
-                    extractor.run(docs)
-                    summary.counts.add(replace_facts(con, docs, run_id, version))
-                _rebuild_incidents(con)
-                finish_run(con, run_id, "completed")
-            except BaseException as exc:
-                summary.status = "failed"
-                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
-                raise
-            return summary
-        finally:
-            con.close()
+                run_id = new_run_id()
+                lock.describe(run_id)
+                start_run(con, run_id, ["reprocess --all" if everything else "reprocess"], version)
+                summary = RunSummary(run_id, kind="reprocess")
+                try:
+                    ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
+                                                   {"everything": everything, "version": version})]
+                    for chunk in batched(ids, batch_size):
+                        docs = stored_documents(con, chunk)
+                        extractor.run(docs)
+                        summary.counts.add(replace_facts(con, docs, run_id, version))
+                    _rebuild_incidents(con)
+                    finish_run(con, run_id, "completed")
+                except BaseException as exc:
+                    summary.status = "failed"
+                    finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                    raise
+                return summary
+            finally:
+                con.close()
