@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+# the `regex` module's \s (Unicode White_Space): a prefix ending in \s needs one variant per character
+REGEX_WHITESPACE = ("\t", "\n", "\x0b", "\x0c", "\r", " ", "\x85", "\xa0", "\u1680", *map(chr, range(0x2000, 0x200B)),
+                    "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
+
 
 class PrefixScan:
     """``finditer``/``search`` of ``pattern``, tried only where one of ``prefixes`` occurs.
