@@ -140,6 +140,18 @@ class Workers:
         while pending:
             yield pending.popleft().get()
 
+    def submit(self, mode: str, chunks: Iterable[list[tuple]]) -> list:
+        """Queue every chunk now (for a bounded list, e.g. one load batch) and return the handles for
+        ``collect``: the workers go on while the caller does other work."""
+        if self._pool is None:
+            return [(mode, chunk) for chunk in chunks]  # run lazily, by collect
+        return [self._pool.apply_async(_work_star, ((mode, chunk),)) for chunk in chunks]
+
+    def collect(self, handles: list) -> Iterator:
+        """The results of submitted chunks, in order (waiting for each)."""
+        for handle in handles:
+            yield work(*handle) if isinstance(handle, tuple) else handle.get()
+
 
 def _payload(doc: Document) -> tuple:
     return doc.doc_id, doc.text, doc.published_date, doc.id if doc.id is not None else doc.doc_id

@@ -70,15 +70,30 @@ class Extractor:
     def __exit__(self, *exc) -> None:
         self._workers.__exit__(*exc)
 
-    def run(self, docs: list[NewDocument]) -> None:
-        """Fill ``facts`` (or ``error``) of every document."""
-        payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
-        if self._workers.parallel and len(payloads) >= POOL_MIN_DOCS:
-            results = [r for chunk in self._workers.map("records", chunked(payloads)) for r in chunk]
+    @property
+    def parallel(self) -> bool:
+        """True when documents are extracted by worker processes."""
+        return self._workers.parallel
+
+    def start(self, docs: list[NewDocument]):
+        """Hand ``docs`` to the workers now (when parallel); ``finish`` fills in the results."""
+        if self._workers.parallel and len(docs) >= POOL_MIN_DOCS:
+            payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
+            return self._workers.submit("records", chunked(payloads))
+        return None
+
+    def finish(self, docs: list[NewDocument], job) -> None:
+        """Fill ``facts`` (or ``error``) of every document of a ``start``."""
+        if job is not None:
+            results = [r for chunk in self._workers.collect(job) for r in chunk]
         else:  # looked up here so a test can replace it
-            results = [extract_records(*p) for p in payloads]
+            results = [extract_records(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
         for nd, (records, error) in zip(docs, results):
             nd.facts, nd.error = records, error
+
+    def run(self, docs: list[NewDocument]) -> None:
+        """Fill ``facts`` (or ``error``) of every document."""
+        self.finish(docs, self.start(docs))
 
 
 # ---------------------------------------------------------------- logging
@@ -157,7 +172,8 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
     log = Log(log_format, quiet)
     version = extractor_version()
     with Extractor(workers) as extractor:  # forked first, before duckdb/polars are imported
-        from etl.load import load_batch, plan_batch
+        from etl.load import load_batch
+        from etl.readers import is_url
         from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
         from etl.warehouse import connect
         with RunLock(warehouse) as lock:
@@ -172,9 +188,10 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
                 summary = RunSummary(run_id)
                 started = time.monotonic()
                 try:
-                    for number, chunk in enumerate(batched(items, batch_size), 1):
-                        batch = plan_batch(con, chunk)
-                        extractor.run(batch.new)
+                    ahead = extractor.parallel and not sources and not any(is_url(i) for i in inputs)
+                    for number, (batch, job) in enumerate(_planned(con, batched(items, batch_size), extractor,
+                                                                   ahead), 1):
+                        extractor.finish(batch.new, job)
                         counts = load_batch(con, batch, run_id, version)
                         summary.counts.add(counts)
                         _log_batch(log, run_id, number, batch, counts)
@@ -194,6 +211,48 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
                 return summary
             finally:
                 con.close()
+
+
+def _planned(con, chunks, extractor: Extractor, ahead: bool):
+    """(batch, extraction job) per chunk of reader output, each planned and handed to the workers.
+
+    With ``ahead``, the next chunk is read, planned and handed to the workers before this batch is
+    yielded (and loaded), so the workers extract it while the parent loads this one - but only when
+    nothing in it can depend on this batch's load: planning reads the documents table by content hash
+    and by id, and loading this batch adds only its new documents' hashes and ids. Otherwise (and for
+    URL or --sources input, whose readers keep fetch state in the warehouse) the next chunk is read and
+    planned after this batch is loaded, as in a sequential run. Either way the plans are the same.
+    """
+    from etl.load import plan_batch
+    chunks = iter(chunks)
+    chunk = next(chunks, None)
+    if chunk is None:
+        return
+    batch = plan_batch(con, chunk)
+    job = extractor.start(batch.new)
+    while True:
+        nxt = next(chunks, None) if ahead else None
+        nxt_batch = nxt_job = None
+        if nxt is not None and _independent(batch, nxt):
+            nxt_batch = plan_batch(con, nxt)
+            nxt_job = extractor.start(nxt_batch.new)
+        yield batch, job  # the caller finishes and loads this batch
+        if not ahead:
+            nxt = next(chunks, None)
+        if nxt is None:
+            return
+        if nxt_batch is None:
+            nxt_batch = plan_batch(con, nxt)
+            nxt_job = extractor.start(nxt_batch.new)
+        batch, job = nxt_batch, nxt_job
+
+
+def _independent(batch, chunk) -> bool:
+    """True when no document of ``chunk`` shares a content hash or an id with ``batch``'s new ones."""
+    from etl.documents import Document
+    hashes = {nd.doc.content_hash for nd in batch.new}
+    ids = {nd.doc_id for nd in batch.new} | {nd.doc.doc_id for nd in batch.new}
+    return not any(isinstance(d, Document) and (d.content_hash in hashes or d.doc_id in ids) for d in chunk)
 
 
 def _log_batch(log: Log, run_id: str, number: int, batch: Batch, counts: Counts) -> None:
