@@ -14,6 +14,7 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from etl.extract.context import data_of, words_of
 from etl.extract.lexicon import LexiconError
@@ -22,17 +23,15 @@ ALT_MIN_POPULATION = 100_000
 _ABBREVIATIONS = {"st. ": "saint ", "ft. ": "fort ", "mt. ": "mount "}
 
 
-@dataclass(frozen=True, slots=True)
-class City:
+class City(NamedTuple):
+    """One gazetteer city (immutable; a named tuple so the cached gazetteer reloads fast)."""
+
     name: str
     country: str
     admin1: str | None
     lat: float
     lon: float
     population: int
-
-    def __reduce__(self):  # pickled as its fields: reloading the cached gazetteer is 4x faster
-        return City, (self.name, self.country, self.admin1, self.lat, self.lon, self.population)
 
 
 @functools.lru_cache(maxsize=65536)
