@@ -12,18 +12,17 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from multiprocessing import get_context
 
+from etl.batch import Workers, chunked
+from etl.batch import extract_records as batch_extract_records
 from etl.documents import Document, DocumentError
 from etl.errors import UsageError
-from etl.load import Batch, Counts, NewDocument, load_batch, plan_batch, replace_facts, stored_documents
-from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
-from etl.warehouse import connect, fetch_all
 
-POOL_MIN_DOCS = 200  # smaller batches are extracted in-process: a spawned worker needs seconds to start (imports, regex compile)
+# etl.load, etl.runs and etl.warehouse (duckdb, polars, pandera) are imported by the functions that use
+# them, after the workers are forked: a fork never copies their threads or a DuckDB connection
 
+POOL_MIN_DOCS = 16  # smaller batches are extracted in this process: not worth the round trip to a worker
 
 # ---------------------------------------------------------------- reading (the one call site)
 
@@ -52,50 +51,49 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 def extract_records(text: str, published: date | None, doc_id: str) -> tuple[list[dict] | None, str | None]:
     """Fact records of one document, or the error text if the extractor crashed on it."""
-    from etl.extract import extract
-    try:
-        facts = extract(text, published, doc_id=doc_id)
-        records = [f.to_record() for f in facts]
-    except (ImportError, MemoryError):  # a broken install or exhaustion, never one document's fault: fatal
-        raise
-    except Exception as exc:  # one bad document must not stop the run; it is quarantined with this reason
-        return None, f"extractor failed: {type(exc).__name__}: {exc}"
-    for r in records:
-        if isinstance(r.get("event_date"), str):
-            r["event_date"] = date.fromisoformat(r["event_date"])
-    return records, None
-
-
-def _extract_payload(payload: tuple[str, date | None, str]):
-    return extract_records(*payload)
+    return batch_extract_records(text, published, doc_id)
 
 
 class Extractor:
-    """Extracts a list of documents in order, in this process or in ``workers`` processes (same results)."""
+    """Extracts lists of documents in order, in this process or in ``workers`` forked processes
+    (etl.batch.Workers, the same pool ``extract`` uses; identical results). Enter it before opening
+    the warehouse: the workers are forked then, never from a process holding a DuckDB connection."""
 
     def __init__(self, workers: int = 1):
-        self.workers = (os.cpu_count() or 1) if workers == 0 else workers
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers = Workers(workers)
+        self.workers = self._workers.workers
 
     def __enter__(self) -> "Extractor":
+        self._workers.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self._workers.__exit__(*exc)
+
+    @property
+    def parallel(self) -> bool:
+        """True when documents are extracted by worker processes."""
+        return self._workers.parallel
+
+    def start(self, docs: list[NewDocument]):
+        """Hand ``docs`` to the workers now (when parallel); ``finish`` fills in the results."""
+        if self._workers.parallel and len(docs) >= POOL_MIN_DOCS:
+            payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
+            return self._workers.submit("records", chunked(payloads))
+        return None
+
+    def finish(self, docs: list[NewDocument], job) -> None:
+        """Fill ``facts`` (or ``error``) of every document of a ``start``."""
+        if job is not None:
+            results = [r for chunk in self._workers.collect(job) for r in chunk]
+        else:  # looked up here so a test can replace it
+            results = [extract_records(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
+        for nd, (records, error) in zip(docs, results):
+            nd.facts, nd.error = records, error
 
     def run(self, docs: list[NewDocument]) -> None:
         """Fill ``facts`` (or ``error``) of every document."""
-        payloads = [(nd.doc.text, nd.doc.published_date, nd.doc_id) for nd in docs]
-        if self.workers > 1 and len(docs) >= POOL_MIN_DOCS:
-            if self._pool is None:  # spawn: never fork a process holding a DuckDB connection
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-            chunk = max(1, len(payloads) // (self.workers * 4))
-            results = list(self._pool.map(_extract_payload, payloads, chunksize=chunk))
-        else:
-            results = [_extract_payload(p) for p in payloads]
-        for nd, (records, error) in zip(docs, results):
-            nd.facts, nd.error = records, error
+        self.finish(docs, self.start(docs))
 
 
 # ---------------------------------------------------------------- logging
@@ -173,41 +171,88 @@ def run_pipeline(inputs: list[str], warehouse: str = "warehouse/casualties.duckd
     _check_options(workers, batch_size)
     log = Log(log_format, quiet)
     version = extractor_version()
-    with RunLock(warehouse) as lock:
-        con = connect(warehouse)
-        try:
-            items = read_documents(inputs, sources, stdin, con)
-            run_id = new_run_id()
-            lock.describe(run_id)
-            start_run(con, run_id, list(inputs) + ([f"--sources {sources}"] if sources else []), version)
-            log.event("run_started", run_id=run_id, inputs=inputs, warehouse=str(warehouse),
-                      extractor_version=version)
-            summary = RunSummary(run_id)
-            started = time.monotonic()
+    with Extractor(workers) as extractor:  # forked first, before duckdb/polars are imported
+        from etl.load import load_batch
+        from etl.readers import is_url
+        from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
+        from etl.warehouse import connect
+        with RunLock(warehouse) as lock:
+            con = connect(warehouse)
             try:
-                with Extractor(workers) as extractor:
-                    for number, chunk in enumerate(batched(items, batch_size), 1):
-                        batch = plan_batch(con, chunk)
-                        extractor.run(batch.new)
+                items = read_documents(inputs, sources, stdin, con)
+                run_id = new_run_id()
+                lock.describe(run_id)
+                start_run(con, run_id, list(inputs) + ([f"--sources {sources}"] if sources else []), version)
+                log.event("run_started", run_id=run_id, inputs=inputs, warehouse=str(warehouse),
+                          extractor_version=version)
+                summary = RunSummary(run_id)
+                started = time.monotonic()
+                try:
+                    ahead = extractor.parallel and not sources and not any(is_url(i) for i in inputs)
+                    for number, (batch, job) in enumerate(_planned(con, batched(items, batch_size), extractor,
+                                                                   ahead), 1):
+                        extractor.finish(batch.new, job)
                         counts = load_batch(con, batch, run_id, version)
                         summary.counts.add(counts)
                         _log_batch(log, run_id, number, batch, counts)
                         log.progress(summary.counts, time.monotonic() - started)
-                log.done()
-                _rebuild_incidents(con)
-                finish_run(con, run_id, "completed")
-            except BaseException as exc:
-                log.done()
-                summary.status = "failed"
-                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
-                log.event("run_failed", run_id=run_id, error=f"{type(exc).__name__}: {exc}")
-                raise
-            log.event("run_completed", run_id=run_id, seen=summary.counts.seen, new=summary.counts.new,
-                      skipped=summary.counts.skipped, quarantined=summary.counts.quarantined,
-                      facts=summary.counts.facts, seconds=round(time.monotonic() - started, 3))
-            return summary
-        finally:
-            con.close()
+                    log.done()
+                    _rebuild_incidents(con)
+                    finish_run(con, run_id, "completed")
+                except BaseException as exc:
+                    log.done()
+                    summary.status = "failed"
+                    finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                    log.event("run_failed", run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+                    raise
+                log.event("run_completed", run_id=run_id, seen=summary.counts.seen, new=summary.counts.new,
+                          skipped=summary.counts.skipped, quarantined=summary.counts.quarantined,
+                          facts=summary.counts.facts, seconds=round(time.monotonic() - started, 3))
+                return summary
+            finally:
+                con.close()
+
+
+def _planned(con, chunks, extractor: Extractor, ahead: bool):
+    """(batch, extraction job) per chunk of reader output, each planned and handed to the workers.
+
+    With ``ahead``, the next chunk is read, planned and handed to the workers before this batch is
+    yielded (and loaded), so the workers extract it while the parent loads this one - but only when
+    nothing in it can depend on this batch's load: planning reads the documents table by content hash
+    and by id, and loading this batch adds only its new documents' hashes and ids. Otherwise (and for
+    URL or --sources input, whose readers keep fetch state in the warehouse) the next chunk is read and
+    planned after this batch is loaded, as in a sequential run. Either way the plans are the same.
+    """
+    from etl.load import plan_batch
+    chunks = iter(chunks)
+    chunk = next(chunks, None)
+    if chunk is None:
+        return
+    batch = plan_batch(con, chunk)
+    job = extractor.start(batch.new)
+    while True:
+        nxt = next(chunks, None) if ahead else None
+        nxt_batch = nxt_job = None
+        if nxt is not None and _independent(batch, nxt):
+            nxt_batch = plan_batch(con, nxt)
+            nxt_job = extractor.start(nxt_batch.new)
+        yield batch, job  # the caller finishes and loads this batch
+        if not ahead:
+            nxt = next(chunks, None)
+        if nxt is None:
+            return
+        if nxt_batch is None:
+            nxt_batch = plan_batch(con, nxt)
+            nxt_job = extractor.start(nxt_batch.new)
+        batch, job = nxt_batch, nxt_job
+
+
+def _independent(batch, chunk) -> bool:
+    """True when no document of ``chunk`` shares a content hash or an id with ``batch``'s new ones."""
+    from etl.documents import Document
+    hashes = {nd.doc.content_hash for nd in batch.new}
+    ids = {nd.doc_id for nd in batch.new} | {nd.doc.doc_id for nd in batch.new}
+    return not any(isinstance(d, Document) and (d.content_hash in hashes or d.doc_id in ids) for d in chunk)
 
 
 def _log_batch(log: Log, run_id: str, number: int, batch: Batch, counts: Counts) -> None:
@@ -227,27 +272,30 @@ def reprocess(warehouse: str = "warehouse/casualties.duckdb", everything: bool =
     from etl.extract.version import extractor_version
     _check_options(workers, batch_size)
     version = extractor_version()
-    with RunLock(warehouse) as lock:
-        con = connect(warehouse)
-        try:
-            run_id = new_run_id()
-            lock.describe(run_id)
-            start_run(con, run_id, ["reprocess --all" if everything else "reprocess"], version)
-            summary = RunSummary(run_id, kind="reprocess")
+    with Extractor(workers) as extractor:  # forked first, before duckdb/polars are imported
+        from etl.load import replace_facts, stored_documents
+        from etl.runs import RunLock, RunSummary, finish_run, new_run_id, start_run
+        from etl.warehouse import connect, fetch_all
+        with RunLock(warehouse) as lock:
+            con = connect(warehouse)
             try:
-                ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
-                                               {"everything": everything, "version": version})]
-                with Extractor(workers) as extractor:
+                run_id = new_run_id()
+                lock.describe(run_id)
+                start_run(con, run_id, ["reprocess --all" if everything else "reprocess"], version)
+                summary = RunSummary(run_id, kind="reprocess")
+                try:
+                    ids = [r[0] for r in fetch_all(con, "load/documents_to_reprocess",
+                                                   {"everything": everything, "version": version})]
                     for chunk in batched(ids, batch_size):
                         docs = stored_documents(con, chunk)
                         extractor.run(docs)
                         summary.counts.add(replace_facts(con, docs, run_id, version))
-                _rebuild_incidents(con)
-                finish_run(con, run_id, "completed")
-            except BaseException as exc:
-                summary.status = "failed"
-                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
-                raise
-            return summary
-        finally:
-            con.close()
+                    _rebuild_incidents(con)
+                    finish_run(con, run_id, "completed")
+                except BaseException as exc:
+                    summary.status = "failed"
+                    finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+                    raise
+                return summary
+            finally:
+                con.close()

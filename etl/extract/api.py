@@ -4,11 +4,15 @@ from __future__ import annotations
 import bisect
 from datetime import date
 
+from etl.extract import startcache
+
+startcache.prime_regex()  # before the modules below compile their patterns  # noqa: E402
+
 from etl.extract.aboard import all_aboard_facts
 from etl.extract.classify import classify
 from etl.extract.context import attach_context
 from etl.extract.engine import sentence_facts
-from etl.extract.prefilter import mentions_outcome
+from etl.extract.prefilter import trigger_spans
 from etl.extract.sentences import split_sentences
 from etl.extract.summary import resolve_document
 from etl.facts import Fact
@@ -21,8 +25,10 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     [('killed', 2, 'Two soldiers were killed')]
     """
     facts: list[Fact] = []
-    sentences = split_sentences(text) if mentions_outcome(text) else None
-    for idx, (start, end) in enumerate(sentences or ()):
+    spans = trigger_spans(text)
+    sentences = split_sentences(text) if spans else None
+    for idx in _sentences_with_triggers(sentences or (), spans):  # the others have no fact of their own
+        start, end = sentences[idx]
         for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
             fact.sentence_idx = idx
             facts.append(fact)
@@ -41,6 +47,19 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
     classify(text, facts, published, sentences)
     resolve_document(text, facts)
     return facts
+
+
+def _sentences_with_triggers(sentences, spans: list[tuple[int, int]]) -> list[int]:
+    """Indexes of the sentences overlapping a trigger span (both lists in text order)."""
+    found, i = [], 0
+    for idx, (start, end) in enumerate(sentences):
+        while i < len(spans) and spans[i][1] <= start:
+            i += 1
+        if i == len(spans):
+            break
+        if spans[i][0] < end:
+            found.append(idx)
+    return found
 
 
 def _assign_ids(facts: list[Fact], doc_id: str | None) -> None:

