@@ -3,7 +3,6 @@ peak memory of a whole run for 1x and 8x the input. Run with `python bench/bench
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile

@@ -8,16 +8,20 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from etl.batch import Workers, chunked
 from etl.batch import extract_records as batch_extract_records
 from etl.documents import Document, DocumentError
 from etl.errors import UsageError
+
+if TYPE_CHECKING:  # only for annotations: the real imports wait until the workers are forked
+    from etl.load import Batch, Counts, NewDocument
+    from etl.runs import RunSummary
 
 # etl.load, etl.runs and etl.warehouse (duckdb, polars, pandera) are imported by the functions that use
 # them, after the workers are forked: a fork never copies their threads or a DuckDB connection

@@ -45,7 +45,7 @@ def _compiled() -> _Patterns:
         according=regex.compile(r"(?i)(?<![\w-])according\s+to\s+(?P<src>[^,.;:()\"“”]{2,90}?)"
                                 r"(?=\s*[,.;:()\"“”]|\s+(?:on|which|who|as|in\s+a|in\s+an)\b|\s*$)"),
         said=regex.compile(rf"(?<![\w-])(?P<verb>(?i:{verbs}))(?![\w-])(?!\s+(?i:{not_after})\b)"),
-        inverted=regex.compile(rf"(?:,|[\"”’])\s*(?i:said|says|reported|added|told\s+\w+)\s+"
+        inverted=regex.compile(r"(?:,|[\"”’])\s*(?i:said|says|reported|added|told\s+\w+)\s+"
                                r"(?P<src>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{2,70}?)(?=\s*[,.;:()\"“”]|\s*$)"),
         boundary=regex.compile(rf"(?:[,;:()\"“”‘]|—|–|\s-\s|(?<![\w-])(?i:{bounds})(?![\w-]))"),
         outlet=regex.compile(rf"(?i:{outlets})\s+(?P<name>[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*)\s*\Z"),

@@ -184,7 +184,6 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
         cue = _cue_before(sent, s) or _cue_after(sent, e)
         if typ in p.place_words:
             whole = m.group("phrase")  # "New York City", "Sadr City" are gazetteer names themselves
-            from etl.extract.gazetteer import load as gazetteer
             if typ == "city" and gazetteer().lookup(whole):
                 name_text = whole
             mention = Mention("named_place", whole, name_text, 2 if typ in p.part_words else 1, cue)
