@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default="-", help="JSONL or text file, or - for stdin (default)")
     p.add_argument("--summary", action="store_true", help="one JSON line per document with killed/injured totals")
     p.add_argument("--explain", action="store_true", help="print each fact's class and why, per document")
-    p.add_argument("--workers", type=int, default=1, help="extraction processes (0 = all cores; default 1)")
+    p.add_argument("--workers", type=int, default=0, help="extraction processes (default: all cores; 1 = this process only)")
 
     p = _add(sub, "explain", "Show the facts behind a document or an incident, with classes and quotes.",
              "casualty-etl explain 3f2a9c1e0b7d4a55")
