@@ -135,3 +135,11 @@ def test_gazetteer_loads_only_when_a_fact_has_a_place():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.split() == ["0", "1"]
+
+
+def test_a_credit_line_is_not_the_place_of_the_event():
+    from etl.extract import extract
+    text = ("A gunman shot dead a police officer in Greenville, South Carolina on Friday.\n"
+            "(Reporting by Ann Lee in Fort Worth, Texas; Editing by Tom Brown)")
+    fact = next(f for f in extract(text, dt.date(2016, 5, 1)) if f.outcome == "killed")
+    assert fact.place != "Fort Worth" and fact.admin1 != "US.TX"

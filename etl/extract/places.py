@@ -139,6 +139,9 @@ def _cue_after(sent: str, end: int) -> str | None:
     return division[1] if division else _country_of(m.group(1))
 
 
+_CREDIT_LINE = regex.compile(r"\s*[(\[]?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b", regex.I)
+
+
 def _cue_before(sent: str, start: int) -> str | None:
     """"Syria's Idlib": a possessive country right before the name."""
     m = _BEFORE.search(sent[max(0, start - 40):start])
@@ -155,6 +158,8 @@ def _trim(name: str, not_place: frozenset) -> list[str]:
 
 def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     """Place mentions of one sentence, with containers linked ("X in Y province")."""
+    if _CREDIT_LINE.match(sent):
+        return []  # "(Reporting by Karen Brooks in Fort Worth)": where the reporter sits, not the event
     from etl.extract.gazetteer import load as gazetteer
     p = _compiled()
     gaz = None  # the gazetteer is loaded only when a candidate name needs looking up
