@@ -139,7 +139,7 @@ def test_gazetteer_loads_only_when_a_fact_has_a_place():
 
 def test_a_credit_line_is_not_the_place_of_the_event():
     from etl.extract import extract
-    text = ("A gunman shot dead a police officer in Greenville, South Carolina on Friday.\n"
+    text = ("A gunman shot dead a police officer on Friday, police said.\n"
             "(Reporting by Ann Lee in Fort Worth, Texas; Editing by Tom Brown)")
     fact = next(f for f in extract(text, dt.date(2016, 5, 1)) if f.outcome == "killed")
-    assert fact.place != "Fort Worth" and fact.admin1 != "US.TX"
+    assert fact.place is None and fact.admin1 is None
