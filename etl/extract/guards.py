@@ -17,6 +17,7 @@ _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|ap
 _AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
 _NAME_COMMA_BEFORE = regex.compile(r"(?-i:\p{Lu}[\p{L}\p{M}.'’-]*)['’]?\s*,\s*\Z")
 _COMMA_AFTER = regex.compile(r"\s*,")
+_KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _COPULA_BEFORE = regex.compile(r"\b(?:were|are|was|is|been|be)\s+(?:all\s+|mostly\s+|mainly\s+)?\Z", regex.I)
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
 _GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
@@ -34,6 +35,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
     figure = sent[mt.start:mt.end]
     if p.age_before.search(before) or _NO_BEFORE.search(before):
         return True
+    if mt.bare and _KIN_OF_BEFORE.search(before):
+        return True  # "a father of three was stabbed": his children, not the dead
     if mt.kind == "bareplural" and _COPULA_BEFORE.search(before):
         return True  # "All four killed were adults": a predicate, not a group of people
     if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):

@@ -13,7 +13,7 @@ COUNTED = ("news", "perpetrator", "cumulative")
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
-_OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
+_OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however|although|though)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates)\b")
 _BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in the first and 4 in the second"
 _WOUNDED_HOW = regex.compile(r"(?i)shot|stabbed|beaten|hacked|hit")
