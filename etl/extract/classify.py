@@ -16,6 +16,7 @@ from datetime import date
 import regex
 
 from etl.extract.lexicon import LexiconError, read_yaml
+from etl.extract.overlaps import SHORT_REPORT
 from etl.extract.sentences import split_sentences
 from etl.facts import Fact
 
@@ -173,13 +174,14 @@ def reference_date(text: str, published: date | None = None) -> date | None:
     return max(found) if found else None
 
 
-def _effect(rule: Rule, m, get_ref, exact: bool) -> str | None:
-    """past / recent / None for one matched time expression; ``exact``: ref is the publication date."""
+def _effect(rule: Rule, m, get_ref, exact: bool, note: bool = False) -> str | None:
+    """past / recent / None for one matched time expression; ``exact``: ref is the publication date;
+    ``note``: the text is a short event note, whose undated year dates its own event."""
     if rule.compare is None:
         return rule.effect
     ref = get_ref()
     if ref is None:
-        return rule.effect if rule.unknown == "past" else None
+        return rule.effect if rule.unknown == "past" and not (note and rule.compare == "year") else None
     if rule.compare == "year":
         year = int(m.groupdict()["year"])
         if year < ref.year:
@@ -203,7 +205,7 @@ def _effect(rule: Rule, m, get_ref, exact: bool) -> str | None:
     return "recent" if days >= -1 else None
 
 
-def _time_cues(sent: str, spans: list[tuple[int, int]], get_ref, exact: bool) -> list[_Cue]:
+def _time_cues(sent: str, spans: list[tuple[int, int]], get_ref, exact: bool, note: bool = False) -> list[_Cue]:
     cues: list[_Cue] = []
     masks: list[tuple[int, int]] = []
     for rule in rules():
@@ -211,7 +213,7 @@ def _time_cues(sent: str, spans: list[tuple[int, int]], get_ref, exact: bool) ->
             masks.extend(m.span() for m in rule.pattern.finditer(sent))
         elif rule.kind == "time":
             for m in rule.pattern.finditer(sent):
-                cue = _Cue(rule, m.start(), m.end(), _effect(rule, m, get_ref, exact))
+                cue = _Cue(rule, m.start(), m.end(), _effect(rule, m, get_ref, exact, note))
                 if rule.compare and m.groupdict().get("year" if rule.compare == "year" else "day"):
                     ref = get_ref()
                     cue.note = (f"compared with {ref.isoformat()}, "
@@ -380,6 +382,10 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
         idx = max(0, bisect.bisect_right(starts, fact.span_start) - 1)
         by_sentence.setdefault(idx, []).append(fact)
     exact = published is not None
+    # "The 2016 Brussels bombings ... killed 32": in an undated event note, a year up to the first figure's
+    # sentence dates the note's own event (a year after it still marks an earlier one)
+    first = min(f.span_start for f in todo)
+    note = len(text) < SHORT_REPORT
     dated: dict[int, bool] = {}  # sentence -> all its figures are dated before the news window
 
     def previous_dated(idx: int) -> bool:
@@ -392,7 +398,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
         prev = text[bounds[p][0]:bounds[p][1]]
         if not _EVENT_WORD.search(prev):  # "... was expecting a baby girl in July." dates no event
             return False
-        effects = {c.effect for c in _time_cues(prev, [], get_ref, exact)
+        effects = {c.effect for c in _time_cues(prev, [], get_ref, exact, note and bounds[p][0] <= first)
                    if c.effect and not c.rule.requires and c.masked_from is None}
         return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
 
@@ -401,7 +407,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
         a, b = bounds[idx] if bounds else (0, len(text))
         sent = text[a:b]
         spans = [(f.span_start - a, f.span_end - a) for f in facts if a <= f.span_start < b]
-        cues = _time_cues(sent, spans, get_ref, exact)
+        cues = _time_cues(sent, spans, get_ref, exact, note and a <= first)
         inherit = (bounds and not any(c.effect and not c.rule.requires and c.masked_from is None for c in cues)
                    and not _NEW_EVENT.search(sent) and previous_dated(idx))
         all_dated = True

@@ -10,6 +10,7 @@ import regex
 from etl.facts import Count, Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
+SHORT_REPORT = 1500  # characters: below this a text is an event note (one event), above it an article
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)

@@ -13,7 +13,7 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, group_of, mark_overlaps
+from etl.extract.overlaps import ADDITIVE, COUNTED, SHORT_REPORT, group_of, mark_overlaps
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -21,7 +21,6 @@ _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
 _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
                             r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
-_SHORT_TEXT = 1500  # event descriptions; in full articles a lone "a policeman" usually restates the lead
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
@@ -94,7 +93,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
                 continue
             if not ADDITIVE.search(window):
-                short = len(text) < _SHORT_TEXT
+                short = len(text) < SHORT_REPORT
                 same_group = [f for f in prior if _compatible(group_of(f), group_of(fact))
                               and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
                 if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
