@@ -162,13 +162,17 @@ def compiled() -> Patterns:
                    |went\s+up\s+to|raised|revised|updated|put|stood|stands|hit)(?:\s+(?:down|downward|downwards|up|upward|upwards))?(?:\s+to|\s+at)?"""
     toll_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is|of|at|to)(?:\s+to|\s+at)?)"""
     weak_verb = rf"""{adverbs}\s+{change}"""
+    # after "the death toll from the bombing ...", a bare "at"/"of" belongs to the phrase, not the verb
+    phrase_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is)(?:\s+to|\s+at)?)"""
     return Patterns(
         np=regex.compile(np, FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{toll_verb}
-                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb})\s+""", FLAGS),
+        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?{phrase_verb}|{toll_verb})
+                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb}
+                                  |(?:raising|bringing|pushing|taking|lifting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
+                                   (?P<trig>{toll})\b(?:\s+[^,.;\d]{{1,40}}?)?\s+to)\s+""", FLAGS),
         conj=regex.compile(r"""\A(?:\s+(?-i:\p{Ll}+ing)\b[^,;.()]{1,60}?(?=\s*,))?  # "a candidate running for a seat, his driver"
                                (?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
                                (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
