@@ -250,9 +250,11 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
         category = mt.category
         if cue("suspected_of").match(sent, mt.end):
             category = "perpetrator"  # "killed 4 people suspected of carrying out the attack"
-        if (mt.kind == "pronoun" and att.outcome == "killed" and cue("attacker_fate").search(sent, mt.end)
+        the_one = mt.singular and sent[mt.start:mt.start + 4].lower() == "the " and cue("police_fate").match(sent, mt.end)
+        pronoun_fate = mt.kind == "pronoun" and cue("attacker_fate").search(sent, mt.end)
+        if ((pronoun_fate or the_one) and att.outcome == "killed"
                 and cue("attacker_context").search(context + " " + sent[:mt.start])):
-            category = "perpetrator"  # "... opened fire ... He was later found dead"
+            category = "perpetrator"  # "... opened fire ... He was later found dead", "The driver ... was shot dead by police"
         if category is None and sent[mt.start:mt.end].lower() == "the other":  # "One of the assailants ..., the other"
             category = next((m.category for m in reversed(mentions[:i]) if m.category), None)
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
