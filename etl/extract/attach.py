@@ -17,7 +17,7 @@ _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fata
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
-_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
+_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
                           regex.I)
 _PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
 
