@@ -60,7 +60,7 @@ def attach_elliptical(sent: str, mentions: list[Mention], attached: dict[int, At
     while changed:
         changed = False
         for i, mt in enumerate(mentions):
-            if i in attached or not (mt.bare or mt.kind == "count"):
+            if i in attached or not (mt.bare or mt.kind == "count" or (mt.kind == "unknown_noun" and mt.category)):
                 continue
             prev = attached.get(i - 1)
             if prev is not None:
