@@ -14,6 +14,7 @@ from etl.extract.counts import Mention, mention_from_match
 from etl.extract.cues import cue
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
+from etl.extract.numbers import parse_number
 from etl.extract.named import named_with_ages
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
@@ -174,12 +175,30 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         facts.append(Fact(outcome=att.outcome, count=mt.count, span_start=offset + att.trig_start,
                           span_end=offset + mt.end, quote=sent[att.trig_start:mt.end], rule=att.rule,
                           victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
+    facts.extend(_some_fatally(sent, offset, facts))
     facts.sort(key=lambda f: f.span_start)
     taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
     facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached) + named_with_ages(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
     return facts
+
+
+def _some_fatally(sent: str, offset: int, facts: list[Fact]) -> list[Fact]:
+    """"Two men were shot, one fatally": a killed fact for the ones who died, referring back to the
+    wounded (the document total then keeps only the survivors as injured)."""
+    found = []
+    for fact in facts:
+        m = cue("some_fatally").match(sent, fact.span_end - offset) if fact.outcome == "injured" else None
+        parsed = parse_number(m.group("n")) if m else None
+        if parsed is None or parsed[0] >= fact.best:
+            continue
+        n = parsed[0]
+        found.append(Fact(outcome="killed", count=Count(n, n, n), span_start=offset + m.start("n"),
+                          span_end=offset + m.end(), quote=sent[m.start("n"):m.end()], rule="subject:killed+fatally",
+                          victim_category=fact.victim_category, victim_group=fact.victim_group,
+                          extras={"trigger": "fatally", "kind": "count", "backref": True}))
+    return found
 
 
 def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached) -> list[Fact]:
