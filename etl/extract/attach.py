@@ -19,7 +19,8 @@ _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
 _ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
                           regex.I)
-_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b|\s*[,.;]|\s*\Z", regex.I)
+_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b(?!\s+(?:an?\s+)?(?:critical|serious|stable|good|fair)"
+                             r"\s+condition)|\s*[,.;]|\s*\Z", regex.I)
 
 
 @dataclass

@@ -21,6 +21,9 @@ from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
+_ADJECTIVE_OUTCOME = {"wounded": "injured", "injured": "injured", "dead": "killed"}
+
+
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
     ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
@@ -41,6 +44,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             mt = mention_from_match(m)
             if mt is not None and not is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
                 mentions.append(mt)
+    mentions, adjectival = _merge_adjectival(sent, mentions)
     attached: dict[int, Attachment] = {}
 
     dets = dets_only()
@@ -165,6 +169,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
 
+    for i, (outcome, a, b) in adjectival.items():
+        if i not in attached:  # "received 40 wounded people": the adjective gives the outcome
+            attached[i] = Attachment(outcome, f"noun:{outcome}", a, b, trigger=sent[a:b])
     attach_along_with(sent, mentions, attached)
     attach_elliptical(sent, mentions, attached)
     attach_subcounts(sent, mentions, attached)
@@ -182,6 +189,27 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
     return facts
+
+
+def _merge_adjectival(sent: str, mentions: list[Mention]) -> tuple[list[Mention], dict]:
+    """"40 wounded people", "Three injured miners": a figure, an outcome adjective and a plural person noun
+    are one counted phrase (not "40 wounded" plus "people"); returns the mentions and, per merged one,
+    (outcome, adjective start, adjective end)."""
+    merged: list[Mention] = []
+    adjectival: dict[int, tuple[str, int, int]] = {}
+    i = 0
+    while i < len(mentions):
+        mt = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        m = cue("outcome_adjective").fullmatch(sent, mt.end, nxt.start) if nxt is not None and mt.bare else None
+        if m and nxt.kind == "bareplural":
+            adjectival[len(merged)] = (_ADJECTIVE_OUTCOME[m.group("adj").lower()], m.start("adj"), m.end("adj"))
+            merged.append(Mention(mt.start, nxt.end, mt.count, nxt.noun, nxt.category, False, False, False))
+            i += 2
+            continue
+        merged.append(mt)
+        i += 1
+    return merged, adjectival
 
 
 def _some_fatally(sent: str, offset: int, facts: list[Fact]) -> list[Fact]:
