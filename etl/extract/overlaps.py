@@ -20,6 +20,7 @@ _BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in t
 _WOUNDED_HOW = regex.compile(r"(?i)shot|stabbed|beaten|hacked|hit")
 _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
+_SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 
 
@@ -68,12 +69,17 @@ def _injured_who_died(facts: list[Fact]) -> None:
     """"injuring 9 people, 2 of whom later died": the 2 count as killed, and the injured figure keeps
     only the survivors (7), so no one is counted twice."""
     for i, fact in enumerate(facts):
-        of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
-        if fact.outcome != "killed" or fact.fact_class not in COUNTED or not (fact.extras.get("backref") or of_wounds):
+        if fact.outcome != "killed" or fact.fact_class not in COUNTED:
             continue
         antecedent = next((f for f in reversed(facts[:i]) if f.fact_class in COUNTED
                            and fact.sentence_idx - f.sentence_idx <= 1), None)
         if antecedent is None or antecedent.outcome != "injured" or antecedent.best <= fact.best:
+            continue
+        of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
+        # "shot five co-workers, killing three": a bare figure right after the shooting narrows it
+        narrows = (fact.sentence_idx == antecedent.sentence_idx and _SHOT_LIKE.fullmatch(antecedent.extras.get("trigger", ""))
+                   and " " not in fact.extras.get("np", " ") and regex.match(r"(?i)killing\b", fact.quote))
+        if not (fact.extras.get("backref") or of_wounds or narrows):
             continue
         n, c = fact.best, antecedent.count
         antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
