@@ -92,7 +92,7 @@ def compiled() -> Patterns:
     count_start = rf"\d|(?:{_words(first_words)})\b"
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
-        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
+        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
         # "a militiamen killed" (a plural after "a": one person, as written)
         rf"(?P<article4>an?)\s+(?P<snoun4>{plural})\b(?=\s+(?:{_words(lex.subject_triggers)})\b)",
         # "a 14-year-old"
