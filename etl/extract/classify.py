@@ -57,6 +57,7 @@ class Rule:
     compare: str | None = None
     unknown: str = "neutral"
     weak: bool = False
+    absolute: bool = False  # a calendar month or year: in an undated note's lead it dates the note's own event
     requires: dict = field(default_factory=dict)
     examples: tuple = ()
     counter_examples: tuple = ()
@@ -113,7 +114,7 @@ def _rule(raw: dict, fragments: dict[str, str]) -> Rule:
                 scope=raw.get("scope", "sentence"), reach=int(raw.get("reach", 120)),
                 stop=regex.compile(raw.get("stop", "[;]")),
                 direction=raw.get("direction", "both"), compare=raw.get("compare"),
-                unknown=raw.get("unknown", "neutral"), weak=bool(raw.get("weak")),
+                unknown=raw.get("unknown", "neutral"), weak=bool(raw.get("weak")), absolute=bool(raw.get("absolute")),
                 requires=dict(raw.get("requires") or {}),
                 examples=tuple(raw.get("examples") or ()), counter_examples=tuple(raw.get("counter_examples") or ()))
 
@@ -177,11 +178,13 @@ def reference_date(text: str, published: date | None = None) -> date | None:
 def _effect(rule: Rule, m, get_ref, exact: bool, note: bool = False) -> str | None:
     """past / recent / None for one matched time expression; ``exact``: ref is the publication date;
     ``note``: the text is a short event note, whose undated year dates its own event."""
+    if note and rule.absolute and get_ref() is None:
+        return None  # "The 2016 Brussels bombings ...", "verified that in October, 57 ...": the note's own event
     if rule.compare is None:
         return rule.effect
     ref = get_ref()
     if ref is None:
-        return rule.effect if rule.unknown == "past" and not (note and rule.compare == "year") else None
+        return rule.effect if rule.unknown == "past" else None
     if rule.compare == "year":
         year = int(m.groupdict()["year"])
         if year < ref.year:
@@ -385,7 +388,8 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
     # "The 2016 Brussels bombings ... killed 32": in an undated event note, a year up to the first figure's
     # sentence dates the note's own event (a year after it still marks an earlier one)
     first = min(f.span_start for f in todo)
-    note = len(text) < SHORT_REPORT
+    # (a note with a day date of its own, "on 25 June ... January's bombing", keeps its months apart)
+    note = len(text) < SHORT_REPORT and not any(r.compare == "date" and r.pattern.search(text) for r in rules())
     dated: dict[int, bool] = {}  # sentence -> all its figures are dated before the news window
 
     def previous_dated(idx: int) -> bool:
