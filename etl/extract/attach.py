@@ -38,7 +38,7 @@ def dets_only():
     if _DETS_ONLY is None:
         from etl.extract.lexicon import alternation
         dets = alternation(load().grammar["determiners"])
-        _DETS_ONLY = regex.compile(rf"\s*[\"“]?(?:(?:{dets})\s+[\"“]?)*", regex.IGNORECASE)
+        _DETS_ONLY = regex.compile(rf"\s*[\"“'‘]?(?:(?:{dets})\s+[\"“'‘]?)*", regex.IGNORECASE)
     return _DETS_ONLY
 
 

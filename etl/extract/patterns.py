@@ -63,7 +63,7 @@ def compiled() -> Patterns:
         (?:an?\s+family\s+of\s+)?
         (?:(?P<qual>{quals})\s+)?
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
-          |(?P<n1>{num})(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
+          |(?P<n1>{num})(?:['’"”](?=\s))?(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
     stops = _words(g["noun_phrase_stops"] + g["auxiliaries"] + list(lex.subject_triggers)
                    + list(lex.active_triggers) + list(lex.noun_triggers) + g["months"])
