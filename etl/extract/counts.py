@@ -105,6 +105,8 @@ def mention_from_match(m) -> Mention | None:
     qualifier = lex.qualifiers.get(" ".join(qual_text.lower().split())) if qual_text else None
     if m.group("qsuffix"):
         qualifier = lex.qualifier_suffixes.get(" ".join(m.group("qsuffix").lower().split()))
+    elif m.group("plus"):
+        qualifier = "at_least"  # "60+ wounded"
     lexeme = m.group("n1") if vague else None
     count = _qualified(value, qualifier, vague, lexeme)
     if m.group("n2"):

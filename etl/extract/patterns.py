@@ -63,7 +63,7 @@ def compiled() -> Patterns:
         (?:an?\s+family\s+of\s+)?
         (?:(?P<qual>{quals})\s+)?
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
-          |(?P<n1>{num})(?:['’"”](?=\s))?(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
+          |(?P<n1>{num})(?P<plus>\+(?!\d))?(?:['’"”](?=\s))?(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
     stops = _words(g["noun_phrase_stops"] + g["auxiliaries"] + list(lex.subject_triggers)
                    + list(lex.active_triggers) + list(lex.noun_triggers) + g["months"])
@@ -168,7 +168,8 @@ def compiled() -> Patterns:
         np=regex.compile(np, FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
-        noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people)\s+)?(?P<trig>{nouns})\b", FLAGS),
+        noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people|unidentified|"
+                                 rf"mutilated|decomposed|charred|burned|burnt|bullet-riddled|decapitated)\s+)?(?P<trig>{nouns})\b", FLAGS),
         toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?{phrase_verb}|{toll_verb})
                                   |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb}
                                   |(?:raising|bringing|pushing|taking|lifting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
