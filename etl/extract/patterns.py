@@ -84,6 +84,8 @@ def compiled() -> Patterns:
     noun_part = rf"""
         (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+(?:his|her|their)\s+|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
+          |\s+of\s+(?P<backref>the\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
+             (?:\s+(?:{plural})\b)?  # "44 of the 45 on board" (but "11 of the 36 wounded" keeps its 36 wounded)
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     # Cheap first-word test so the full count grammar runs only where a count can start.
