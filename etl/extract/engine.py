@@ -123,7 +123,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue
         if mt.kind == "unknown_singular" and outcome not in ("killed", "injured"):
             continue
-        if mt.kind == "bare_singular" and not (has_aux or cue("headline_start").fullmatch(sent, 0, mt.start)):
+        if mt.kind == "bare_singular" and not (has_aux or cue("headline_start").fullmatch(sent, 0, mt.start)
+                                               or cue("shared_determiner").search(sent, max(0, mt.start - 40), mt.start)):
             continue  # "Farmer killed in Selea." only as a headline-style sentence opening
         if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
             continue
