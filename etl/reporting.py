@@ -36,6 +36,8 @@ def install_views(con, temp: bool = True) -> None:
     for path in files:
         kind = "temp view" if temp else "view"
         con.execute(f"create or replace {kind} {path.stem} as\n{path.read_text(encoding='utf-8')}")
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):  # the reports' shared filter: always temporary
+        con.execute(path.read_text(encoding="utf-8"))
 
 
 def open_warehouse(path):

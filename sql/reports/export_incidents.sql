@@ -1,17 +1,11 @@
 -- grain: one row per incident, in the column order of the IncidentExport model in etl/export.py;
 -- provenance lists every member report (sources, URLs, quotes separated by " | ")
 -- params: $unit (must be 'incident') $date_from $date_to $place $outcome $grade (null = no filter)
--- reads: stg_units, incidents, incident_facts, stg_facts
+-- reads: filtered_units (sql/macros), incidents, incident_facts, stg_facts
 with
 
 filtered as (
-    select * from stg_units
-    where unit = $unit
-        and ($date_from is null or event_date >= cast($date_from as date))
-        and ($date_to is null or event_date <= cast($date_to as date))
-        and ($place is null or contains(lower(concat_ws(' ', place, admin1, country)), lower($place)))
-        and ($outcome is null or outcome = $outcome)
-        and ($grade is null or grade = $grade)
+    select * from filtered_units($unit, $date_from, $date_to, $place, $outcome, $grade)
 ),
 
 provenance as (

@@ -1,16 +1,10 @@
 -- grain: one row per (cause, outcome) for one unit
 -- params: $unit $date_from $date_to $place $outcome $grade (null = no filter)
--- reads: stg_units
+-- reads: filtered_units (sql/macros)
 with
 
 filtered as (
-    select * from stg_units
-    where unit = $unit
-        and ($date_from is null or event_date >= cast($date_from as date))
-        and ($date_to is null or event_date <= cast($date_to as date))
-        and ($place is null or contains(lower(concat_ws(' ', place, admin1, country)), lower($place)))
-        and ($outcome is null or outcome = $outcome)
-        and ($grade is null or grade = $grade)
+    select * from filtered_units($unit, $date_from, $date_to, $place, $outcome, $grade)
 ),
 
 totals as (
