@@ -21,9 +21,6 @@ from etl.extract.prefilter import mentions_outcome, trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count, Fact
 
-_ADJECTIVE_OUTCOME = {"wounded": "injured", "injured": "injured", "dead": "killed"}
-
-
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
     ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
@@ -204,7 +201,8 @@ def _merge_adjectival(sent: str, mentions: list[Mention]) -> tuple[list[Mention]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         m = cue("outcome_adjective").fullmatch(sent, mt.end, nxt.start) if nxt is not None and mt.bare else None
         if m and nxt.kind == "bareplural":
-            adjectival[len(merged)] = (_ADJECTIVE_OUTCOME[m.group("adj").lower()], m.start("adj"), m.end("adj"))
+            outcome = load().outcome_of(load().noun_triggers, m.group("adj"))
+            adjectival[len(merged)] = (outcome, m.start("adj"), m.end("adj"))
             merged.append(Mention(mt.start, nxt.end, mt.count, nxt.noun, nxt.category, False, False, False))
             i += 2
             continue

@@ -31,6 +31,7 @@ def _pattern() -> regex.Pattern:
              (?:\s+(?:a|an|the|who|whose)\s[^;.()"“”]{{1,100}}?,)?
              (?:\s+(?:and|as\s+well\s+as|along\s+with)\s+(?P<also>[^,;.]{{1,40}}?)\s*,?)?
              (?P<aux>(?:\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|all|both|also|later|reportedly))*)
+             # (a narrower set than grammar.yaml's auxiliaries: "said", "to", "the" there would let a list run on)
              \s+(?P<trig>{alternation(triggers)})\b""",
         regex.IGNORECASE | regex.VERBOSE)
 
