@@ -1,6 +1,7 @@
 """How the count engine attaches unattached counted phrases to an outcome found nearby: added groups
 ("along with the 4 attackers"), elliptical figures ("two on the Cessna"), sub-counts ("including two
-students") and coordination ("two soldiers and three militants")."""
+students"), coordination ("two soldiers and three militants"), outcome adjectives ("40 wounded people")
+and the ones who died among the wounded ("two men were shot, one fatally")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,11 @@ from dataclasses import dataclass
 import regex
 
 from etl.extract.counts import Mention
+from etl.extract.cues import cue
 from etl.extract.lexicon import load
+from etl.extract.numbers import parse_number
 from etl.extract.patterns import compiled
+from etl.facts import Count, Fact
 
 _DETS_ONLY = None
 _REPORTING = regex.compile(r"\s+(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
@@ -156,3 +160,42 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
             if source:
                 attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
                                          mentions[i].start, source.anchor, source.trigger)
+
+
+def merge_adjectival(sent: str, mentions: list[Mention]) -> tuple[list[Mention], dict]:
+    """"40 wounded people", "Three injured miners": a figure, an outcome adjective and a plural person noun
+    are one counted phrase (not "40 wounded" plus "people"); returns the mentions and, per merged one,
+    (outcome, adjective start, adjective end)."""
+    merged: list[Mention] = []
+    adjectival: dict[int, tuple[str, int, int]] = {}
+    i = 0
+    while i < len(mentions):
+        mt = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        m = cue("outcome_adjective").fullmatch(sent, mt.end, nxt.start) if nxt is not None and mt.bare else None
+        if m and nxt.kind == "bareplural":
+            outcome = load().outcome_of(load().noun_triggers, m.group("adj"))
+            adjectival[len(merged)] = (outcome, m.start("adj"), m.end("adj"))
+            merged.append(Mention(mt.start, nxt.end, mt.count, nxt.noun, nxt.category, False, False, False))
+            i += 2
+            continue
+        merged.append(mt)
+        i += 1
+    return merged, adjectival
+
+
+def some_fatally(sent: str, offset: int, facts: list[Fact]) -> list[Fact]:
+    """"Two men were shot, one fatally": a killed fact for the ones who died, referring back to the
+    wounded (the document total then keeps only the survivors as injured)."""
+    found = []
+    for fact in facts:
+        m = cue("some_fatally").match(sent, fact.span_end - offset) if fact.outcome == "injured" else None
+        parsed = parse_number(m.group("n")) if m else None
+        if parsed is None or parsed[0] >= fact.best:
+            continue
+        n = parsed[0]
+        found.append(Fact(outcome="killed", count=Count(n, n, n), span_start=offset + m.start("n"),
+                          span_end=offset + m.end(), quote=sent[m.start("n"):m.end()], rule="subject:killed+fatally",
+                          victim_category=fact.victim_category, victim_group=fact.victim_group,
+                          extras={"trigger": "fatally", "kind": "count", "backref": True}))
+    return found

@@ -9,12 +9,11 @@ from __future__ import annotations
 import regex
 
 from etl.extract.attach import (Attachment, attach_along_with, attach_elliptical, attach_subcounts, coordinate,
-                                dets_only, mention_starts_at, same_form)
+                                dets_only, mention_starts_at, merge_adjectival, same_form, some_fatally)
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.cues import cue
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
-from etl.extract.numbers import parse_number
 from etl.extract.named import named_with_ages
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome, trigger_windows
@@ -41,7 +40,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             mt = mention_from_match(m)
             if mt is not None and not is_noise(sent, mt) and (not mentions or mt.start >= mentions[-1].end):
                 mentions.append(mt)
-    mentions, adjectival = _merge_adjectival(sent, mentions)
+    mentions, adjectival = merge_adjectival(sent, mentions)
     attached: dict[int, Attachment] = {}
 
     dets = dets_only()
@@ -180,52 +179,13 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         facts.append(Fact(outcome=att.outcome, count=mt.count, span_start=offset + att.trig_start,
                           span_end=offset + mt.end, quote=sent[att.trig_start:mt.end], rule=att.rule,
                           victim_category=mt.category, victim_group=mt.noun, extras={"trigger": att.trigger}))
-    facts.extend(_some_fatally(sent, offset, facts))
+    facts.extend(some_fatally(sent, offset, facts))
     facts.sort(key=lambda f: f.span_start)
     taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
     facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached) + named_with_ages(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
     return facts
-
-
-def _merge_adjectival(sent: str, mentions: list[Mention]) -> tuple[list[Mention], dict]:
-    """"40 wounded people", "Three injured miners": a figure, an outcome adjective and a plural person noun
-    are one counted phrase (not "40 wounded" plus "people"); returns the mentions and, per merged one,
-    (outcome, adjective start, adjective end)."""
-    merged: list[Mention] = []
-    adjectival: dict[int, tuple[str, int, int]] = {}
-    i = 0
-    while i < len(mentions):
-        mt = mentions[i]
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        m = cue("outcome_adjective").fullmatch(sent, mt.end, nxt.start) if nxt is not None and mt.bare else None
-        if m and nxt.kind == "bareplural":
-            outcome = load().outcome_of(load().noun_triggers, m.group("adj"))
-            adjectival[len(merged)] = (outcome, m.start("adj"), m.end("adj"))
-            merged.append(Mention(mt.start, nxt.end, mt.count, nxt.noun, nxt.category, False, False, False))
-            i += 2
-            continue
-        merged.append(mt)
-        i += 1
-    return merged, adjectival
-
-
-def _some_fatally(sent: str, offset: int, facts: list[Fact]) -> list[Fact]:
-    """"Two men were shot, one fatally": a killed fact for the ones who died, referring back to the
-    wounded (the document total then keeps only the survivors as injured)."""
-    found = []
-    for fact in facts:
-        m = cue("some_fatally").match(sent, fact.span_end - offset) if fact.outcome == "injured" else None
-        parsed = parse_number(m.group("n")) if m else None
-        if parsed is None or parsed[0] >= fact.best:
-            continue
-        n = parsed[0]
-        found.append(Fact(outcome="killed", count=Count(n, n, n), span_start=offset + m.start("n"),
-                          span_end=offset + m.end(), quote=sent[m.start("n"):m.end()], rule="subject:killed+fatally",
-                          victim_category=fact.victim_category, victim_group=fact.victim_group,
-                          extras={"trigger": "fatally", "kind": "count", "backref": True}))
-    return found
 
 
 def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached) -> list[Fact]:
