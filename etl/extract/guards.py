@@ -25,7 +25,8 @@ _GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|contin
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
 _OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|another\s|at\s+least|several|dozens|scores|hundreds|"
                               r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
-                              r"civilians|soldiers|people|policemen|villagers)", regex.I)
+                              r"civilians|soldiers|people|policemen|villagers|"
+                              r"(?:him|her|them|you|me|us|everyone|everybody|each\s+other)\b)", regex.I)
 
 
 def is_noise(sent: str, mt: Mention) -> bool:
