@@ -21,7 +21,7 @@ _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fata
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
-_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{1,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
+_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{0,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
                           regex.I)
 _PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b(?!\s+(?:an?\s+)?(?:critical|serious|stable|good|fair)"
                              r"\s+condition)|\s*[,.;]|\s*\Z", regex.I)
@@ -147,6 +147,22 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
             chain = [i]
     if chain:
         chains.append(chain)
+    breakdowns = []
+    for n, chain in enumerate(chains):
+        members = _breakdown_members(sent, mentions, chain) if len(chain) >= 3 else []
+        if members:  # "2 civilians, one man and one woman": the members are the figure told again
+            breakdowns.append((chain[0], members))
+            chains[n] = chain[:1]
+    for head, members in breakdowns:
+        source = attached.get(head) or next((attached[i] for i in members if i in attached), None)
+        if source is None:
+            continue
+        if head not in attached:
+            attached[head] = Attachment(source.outcome, source.rule + "+coordinated", mentions[head].start,
+                                        mentions[head].start, source.anchor, source.trigger)
+        for i in members:
+            attached[i] = Attachment(source.outcome, f"part:{source.outcome}", mentions[i].start, mentions[i].start,
+                                     source.anchor, source.trigger)
     for chain in chains:
         if len(chain) < 2:
             continue
@@ -160,6 +176,31 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
             if source:
                 attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
                                          mentions[i].start, source.anchor, source.trigger)
+
+
+_DEMOGRAPHIC = {"man", "men", "woman", "women", "boy", "boys", "girl", "girls", "child", "children", "adult", "adults",
+                "minor", "minors", "baby", "babies", "infant", "infants", "teenager", "teenagers", "male", "males",
+                "female", "females", "elderly"}
+_APPOSITION = regex.compile(r"\s*[,:]\s*|\s*[—–]\s*|\s+-\s+")
+
+
+def _breakdown_members(sent: str, mentions: list[Mention], chain: list[int]) -> list[int]:
+    """Members of ``chain`` after its head that restate the head's figure by sex or age ("2 civilians, one
+    man and one woman"); [] when they are more people ("two soldiers, a civilian and a policeman")."""
+    head, members = mentions[chain[0]], chain[1:]
+    if head.singular or head.count.best is None or head.count.best < 2 or head.category not in (
+            None, "unknown", "civilian", "child", "woman"):
+        return []  # "two soldiers, a man and a woman": four people
+    if not _APPOSITION.fullmatch(sent, head.end, mentions[members[0]].start):
+        return []
+    if " and " not in f" {sent[mentions[members[-2]].end:mentions[members[-1]].start]} ":
+        return []
+    nouns = [(mentions[i].noun or "").lower().split()[-1:] for i in members]
+    if not all(n and n[0] in _DEMOGRAPHIC for n in nouns):
+        return []
+    if sum(mentions[i].count.best or 0 for i in members) != head.count.best:
+        return []
+    return members
 
 
 def merge_adjectival(sent: str, mentions: list[Mention]) -> tuple[list[Mention], dict]:

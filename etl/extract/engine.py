@@ -285,13 +285,16 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "refers back to an earlier figure in the sentence"
-        elif mt.backref:
-            fact.extras["backref"] = True
+        elif mt.backref or (mt.kind == "count" and _POSSESSIVE_PARTITIVE.match(sent, mt.start, mt.end)):
+            fact.extras["backref"] = True  # "two of its students": a group named by whose they are
             fact.extras["backref_text"] = sent[mt.start:mt.end]
         if fact.fact_class != "part":
             last_by_outcome[att.outcome] = fact
         facts.append(fact)
     return facts
+
+
+_POSSESSIVE_PARTITIVE = regex.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:its|his|her|their|our)\s", regex.I)
 
 
 def _orphan_part(fact: Fact) -> bool:

@@ -19,6 +19,8 @@ def parse_number(text: str) -> tuple[int, bool, str | None] | None:
     (1200, False, None)
     >>> parse_number("two dozen")
     (24, False, None)
+    >>> parse_number("half a dozen")
+    (6, False, None)
     >>> parse_number("dozens of")
     (12, True, 'dozens')
     """
@@ -33,6 +35,9 @@ def parse_number(text: str) -> tuple[int, bool, str | None] | None:
     scaled = _SCALED.fullmatch(phrase)
     if scaled:
         return int(round(float(scaled.group(1)) * lex.scales[scaled.group(2)])), False, None
+    if phrase.startswith(("half a ", "half an ")):  # "half a dozen" = 6
+        whole = _parse_words(phrase.split(" ", 1)[1], lex)
+        return (whole[0] // 2, False, None) if whole else None
     return _parse_words(phrase, lex)
 
 

@@ -49,7 +49,8 @@ def compiled() -> Patterns:
     # "Forty 6 people": a source's half-converted number (tens word, digit)
     group = rf"(?:(?:a|{small})[\s-]+hundred(?:[\s-]+(?:and[\s-]+)?{small})?|(?:{tens_words})\s+[1-9](?![\d,.])|{small})"
     word_number = rf"""
-        (?:(?:a|{group})[\s-]+(?:thousand|million)(?:,?[\s-]+(?:and[\s-]+)?{group})?
+        (?:half\s+an?\s+(?:dozen|hundred|thousand|million)
+          |(?:a|{group})[\s-]+(?:thousand|million)(?:,?[\s-]+(?:and[\s-]+)?{group})?
           |{word_num}[\s-]+dozen
           |a\s+dozen
           |{group})"""
@@ -82,15 +83,15 @@ def compiled() -> Patterns:
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+the\s+(?:(?:{num})\s+)?|of\s+(?:his|her|their)\s+|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
+        (?:\s+(?:of\s+(?:the|his|her|their|its)\s+(?:(?:{num})\s+)?|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
-          |\s+of\s+(?P<backref>the\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
+          |\s+of\s+(?P<backref>(?:the|his|her|their|its)\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
              (?:\s+(?:{plural})\b)?  # "44 of the 45 on board" (but "11 of the 36 wounded" keeps its 36 wounded)
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     # Cheap first-word test so the full count grammar runs only where a count can start.
     first_words = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
-    first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen"}
+    first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen", "half"}
     count_start = rf"\d|(?:{_words(first_words)})\b"
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
