@@ -139,6 +139,7 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
     chains, chain = [], order[:1]
     for prev, i in zip(order, order[1:]):
         if (p.conj.fullmatch(sent[mentions[prev].end:mentions[i].start]) and not mentions[i].bare
+                and not mentions[i].backref  # "11 survivors, four of them with burns": not a list
                 and mentions[i].kind not in ("bareplural", "object_name") and mentions[prev].kind != "object_name"
                 and not _REPORTING.match(sent, mentions[i].end)):
             chain.append(i)
