@@ -21,9 +21,11 @@ _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fata
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
-_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{0,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)",
+_SEVERITY = r"(?:seriously|critically|severely|badly|slightly|lightly|moderately|gravely)"
+_ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{0,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)"
+                          rf"|\s+{_SEVERITY}(?:\s*,\s*(?:and\s+)?|\s+and\s+)",  # "4 seriously and 10 lightly"
                           regex.I)
-_PLACE_AFTER = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside)\b(?!\s+(?:an?\s+)?(?:critical|serious|stable|good|fair)"
+_PLACE_AFTER = regex.compile(rf"\s+{_SEVERITY}\b|\s+(?:on|in|at|aboard|from|near|inside)\b(?!\s+(?:an?\s+)?(?:critical|serious|stable|good|fair)"
                              r"\s+condition)|\s*[,.;]|\s*\Z", regex.I)
 
 

@@ -133,9 +133,10 @@ def compiled() -> Patterns:
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
+               |\s+(?:aged|ages)\s+(?:between\s+)?\d{{1,3}}(?:\s*(?:-|–|to|and)\s*\d{{1,3}})?
                |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
                |(?:\s+(?:on\s+board|aboard)|(?<=on\s+board|aboard))\s+(?:the|a|an)\s+[^,;.()\d]{{1,80}}?(?=\s+(?:were|was|had\s+been|have\s+been)\b)
-               |\s+(?:on|aboard|in|inside)\s+(?:the|a|an|their|his|her)\s+(?-i:\p{{Ll}}[\p{{Ll}}-]*)(?=\s+(?:{aux}|{subject})\b)
+               |\s+(?:on|aboard|in|inside)\s+(?:the|a|an|their|his|her)\s+(?-i:\p{{Ll}}[\p{{Ll}}-]*(?:\s+\p{{Ll}}[\p{{Ll}}-]*)?)(?=\s+(?:{aux}|{subject})\b)
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
                |\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+[\p{{L}}-]+
                |(?<=(?:father|mother|parent|dad|mum|mom))\s+of\s+(?:{number_words}|\d{{1,2}})(?:\s+(?:young\s+)?(?:children|kids|sons|daughters|boys|girls))?
@@ -196,6 +197,7 @@ def compiled() -> Patterns:
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
         unit_word=regex.compile(rf"(?:{_words(g['unit_words'])})", FLAGS),
-        age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?\Z", FLAGS),
+        age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?(?:between\s+)?(?:\d{{1,3}}\s*(?:,\s*|-|–|\s(?:and|to|or)\s+))*\Z",
+                                 FLAGS),  # "aged 19 and 22", "aged 17 to 25": every figure is an age
         month_near=regex.compile(rf"\b(?:{_words(g['months'])})\.?\s*\Z", FLAGS),
     )
