@@ -8,6 +8,7 @@ from __future__ import annotations
 import regex
 
 from etl.extract.counts import mention_from_match
+from etl.extract.numbers import parse_number
 from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
 
@@ -17,7 +18,15 @@ _NO_SURVIVORS = regex.compile(
     r"(?:who\s+were\s+|that\s+were\s+|were\s+)?(?:on\s+board|aboard|inside))"
     r"|(?:all|everyone)\s+(?:those\s+)?(?:on\s+board|aboard)\s+(?:were|was)\s+killed)\b")
 _CAPACITY = regex.compile(
-    r"(?i)\b(?:carrying|with)\s+(?=\S)|(?=\b\S+\s+(?:people|passengers|persons|occupants)?\s*(?:on\s+board|aboard)\b)")
+    r"(?i)\b(?:carrying|with|among\s+the|of\s+the)\s+(?=\S)|(?=\b\S+\s+(?:[\w-]+\s+){0,2}(?:on\s+board|aboard)\b)")
+_NUM = r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+handful)"
+# Who lived, when the text says the others died: the toll is the people on board minus them.
+_SURVIVORS = regex.compile(
+    rf"(?i)\b(?:(?:only|just)\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?survived"
+    rf"|all\s+but\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
+    rf"|{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
+    r"(?:died|were\s+killed|perished|drowned)"
+    r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor))\b")
 
 
 def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
@@ -26,9 +35,23 @@ def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
         return []
     end = _NO_SURVIVORS.search(text)
     if end is None:
-        return []
+        return _aboard_minus_survivors(text)
+    aboard = _capacity(text, end.end() + 80)
+    if aboard is not None:
+        return [Fact(outcome="killed", count=aboard.count, span_start=aboard.start, span_end=aboard.end,
+                     quote=text[aboard.start:aboard.end], rule="all_aboard:killed", victim_category=aboard.category,
+                     victim_group=aboard.noun, extras={"trigger": end.group(0)})]
+    if end.group("all"):  # "killing all aboard" with no figure anywhere: an unknown number, 3 (conventions)
+        return [Fact(outcome="killed", count=Count(3, 3, 3, "vague", True, "all"), span_start=end.start("all"),
+                     span_end=end.end("all"), quote=end.group("all"), rule="all_aboard:killed+unquantified",
+                     extras={"trigger": end.group(0)})]
+    return []
+
+
+def _capacity(text: str, until: int):
+    """The first "carrying N people" / "N on board" figure before ``until``, or None."""
     p = compiled()
-    for cue in _CAPACITY.finditer(text, 0, end.end()):
+    for cue in _CAPACITY.finditer(text, 0, min(until, len(text))):
         m = p.np.match(text, cue.end())
         mt = mention_from_match(m) if m else None
         if mt is None or mt.singular or mt.kind not in ("count", "unknown_noun") or mt.count.vague:
@@ -36,11 +59,23 @@ def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
         if mt.category is None and not regex.match(r"(?i)\s*(?:people|passengers|persons|occupants)?\s*(?:on\s+board|aboard)|\s*(?:,|\.|\s+and\b)",
                                                     text[mt.end:]):
             continue
-        return [Fact(outcome="killed", count=mt.count, span_start=mt.start, span_end=mt.end,
-                     quote=text[mt.start:mt.end], rule="all_aboard:killed", victim_category=mt.category,
-                     victim_group=mt.noun, extras={"trigger": end.group(0)})]
-    if end.group("all"):  # "killing all aboard" with no figure anywhere: an unknown number, 3 (conventions)
-        return [Fact(outcome="killed", count=Count(3, 3, 3, "vague", True, "all"), span_start=end.start("all"),
-                     span_end=end.end("all"), quote=end.group("all"), rule="all_aboard:killed+unquantified",
-                     extras={"trigger": end.group(0)})]
-    return []
+        return mt
+    return None
+
+
+def _aboard_minus_survivors(text: str) -> list[Fact]:
+    """"Of the 18 on board, only one survived", "all but three died": the people on board less those who lived."""
+    found = _SURVIVORS.search(text)
+    if found is None:
+        return []
+    aboard = _capacity(text, found.start())
+    if aboard is None or aboard.count.best is None:
+        return []
+    lived = 1 if found.group("sole") else parse_number(found.group("n"))
+    lived = lived if isinstance(lived, int) else (lived[0] if lived else None)
+    if lived is None or not 0 < lived < aboard.count.best:
+        return []
+    dead = aboard.count.best - lived
+    return [Fact(outcome="killed", count=Count(dead, dead, dead), span_start=aboard.start, span_end=found.end(),
+                 quote=text[aboard.start:found.end()], rule="aboard_minus_survivors:killed",
+                 victim_category=aboard.category, victim_group=aboard.noun, extras={"trigger": found.group(0)})]

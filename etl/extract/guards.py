@@ -21,6 +21,7 @@ _COMMA_AFTER = regex.compile(r"\s*,")
 _KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?of\s+(?:all\s+)?(?:the|its|his|her|their)?\s*\Z",
                                    regex.I)
+_ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
 _CLAUSE_COMMA_AFTER = regex.compile(r"[^,;.()]{0,40},")
 _COPULA_BEFORE = regex.compile(r"\b(?:were|are|was|is|been|be)\s+(?:all\s+|mostly\s+|mainly\s+)?\Z", regex.I)
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
@@ -42,6 +43,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
         return True
     if mt.bare and _KIN_OF_BEFORE.search(before):
         return True  # "a father of three was stabbed": his children, not the dead
+    if _ALL_BUT_BEFORE.search(before):
+        return True  # "all but three died": the three lived
     if _FRONTED_OF_BEFORE.search(before) and _CLAUSE_COMMA_AFTER.match(sent, mt.end):
         return True  # "Of the 112 people on board, 14 were killed": the whole the part is taken from
     if mt.kind == "bareplural" and _COPULA_BEFORE.search(before):
