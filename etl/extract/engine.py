@@ -6,6 +6,8 @@ coordination ("two soldiers and three militants") and sub-counts ("including two
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from etl.extract.attach import (Attachment, attach_along_with, attach_elliptical, attach_subcounts, coordinate,
@@ -148,7 +150,18 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             if mt.start == tm.end() or (tm.end() <= mt.start <= tm.end() + 12 and
                                         cue("toll_gap").match(sent, tm.end(), mt.start)):
                 outcome = lex.outcome_of(lex.toll_triggers, tm.group("trig"))
+                if tm.group(0).rstrip().lower().endswith("from"):
+                    if mt.count.qualifier != "range":
+                        break  # "the toll from the blast": not a figure
+                    high = mt.count.high  # "rose from 12 to 19": the toll is now 19
+                    mentions[i] = replace(mt, count=Count(high, high, high))
                 attached[i] = Attachment(outcome, f"toll:{outcome}", tm.start("trig"), tm.end(), "cumulative")
+                nxt = i + 1
+                if nxt < len(mentions) and not mentions[nxt].singular and cue("toll_revised").match(
+                        sent, mt.end, mentions[nxt].start):  # "initially put at 40, then revised to 47"
+                    gap = sent[mt.end:mentions[nxt].start]
+                    start = mt.end + len(gap) - len(gap.lstrip(" ,"))
+                    attached[nxt] = Attachment(outcome, f"toll:{outcome}", start, mentions[nxt].start, "cumulative")
                 break
 
     for i, mt in enumerate(mentions):

@@ -22,6 +22,9 @@ _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
 _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
+_BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
+_INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
+                                     r"(?:\w+\s+)?(?:attackers?|assailants?|gunm[ae]n|bombers?|perpetrators?|militants|hijackers?)\b")
 
 
 def group_of(fact: Fact) -> str | None:
@@ -63,6 +66,12 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
             fact.fact_class = "repeat"
             fact.class_reason = f"another source's figure for the same event; the lower figure ({total}) stays best"
             before[0].extras["disputed_high"] = max(before[0].extras.get("disputed_high", 0), fact.best)
+        elif fact.best < total and len(before) == 1 and before[0].victim_category == fact.victim_category:
+            # "rebels said 25 soldiers were killed, while state media said 3 soldiers died"
+            before[0].fact_class = "repeat"
+            before[0].class_reason = (f"another source gives a lower figure for the same event ({fact.fact_id}, "
+                                      f"{fact.best}), which stays best")
+            fact.extras["disputed_high"] = max(fact.extras.get("disputed_high", 0), total)
 
 
 def _injured_who_died(facts: list[Fact]) -> None:
@@ -176,6 +185,31 @@ def _how_the_dead_died(facts: list[Fact]) -> None:
             fact.class_reason = f"how the dead person of {killed[-1].fact_id} was killed"
 
 
+def _bodies_of_the_dead(text: str, facts: list[Fact]) -> None:
+    """"All 69 people aboard were killed, but only 61 bodies were recovered": bodies found after a larger
+    killed figure are some of those dead, unless the text says they are more ("two more bodies")."""
+    for i, fact in enumerate(facts):
+        if (fact.outcome != "killed" or fact.fact_class not in COUNTED or not _BODIES.search(fact.quote)
+                or ADDITIVE.search(text, max(0, fact.span_start - 40), fact.span_end)):
+            continue
+        larger = [f for f in facts[:i] if f.outcome == "killed" and f.fact_class in COUNTED and f.best >= fact.best
+                  and group_of(f) != "perpetrator"]
+        if larger:
+            fact.fact_class, fact.parent_fact_id = "part", larger[-1].fact_id
+            fact.class_reason = f"bodies of the dead of {larger[-1].fact_id} ({larger[-1].best})"
+
+
+def _total_with_attackers(text: str, facts: list[Fact]) -> None:
+    """"fifteen people died in total, including the attackers": the attackers' deaths are inside that total."""
+    for total in facts:
+        if (total.outcome == "killed" and total.fact_class in COUNTED and group_of(total) != "perpetrator"
+                and _INCLUDING_ATTACKERS.match(text, total.span_end)):
+            for fact in facts:
+                if fact.outcome == "killed" and fact.fact_class == "perpetrator" and fact.best < total.best:
+                    fact.fact_class, fact.parent_fact_id = "part", total.fact_id
+                    fact.class_reason = f"inside {total.fact_id} ({total.best}), which includes the attackers"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _subset_in_sentence(text, facts)
@@ -185,3 +219,5 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _inside_total(facts)
     _died_later(text, facts)
     _how_the_dead_died(facts)
+    _bodies_of_the_dead(text, facts)
+    _total_with_attackers(text, facts)
