@@ -74,7 +74,7 @@ def compiled() -> Patterns:
     number_words = _words(list(lex.word_values) + ["hundred", "thousand", "million", "dozen", "dozens", "scores",
                                                    "hundreds", "thousands", "tens", "several", "few", "multiple",
                                                    "many", "numerous", "couple"])
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))(?!(?:{number_words}|\d+)-(?:man|member|person|strong)\b)
                 (?-i:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
@@ -87,6 +87,7 @@ def compiled() -> Patterns:
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
           |\s+of\s+(?P<backref>(?:the|his|her|their|its)\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
              (?:\s+(?:{plural})\b)?  # "44 of the 45 on board" (but "11 of the 36 wounded" keeps its 36 wounded)
+          |-(?:man|member|person|strong)\s+(?P<noun>crew|team|family|patrol|unit|group)\b  # "a two-man crew"
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     # Cheap first-word test so the full count grammar runs only where a count can start.
