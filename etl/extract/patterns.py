@@ -177,8 +177,9 @@ def compiled() -> Patterns:
                                  rf"mutilated|decomposed|charred|burned|burnt|bullet-riddled|decapitated)\s+)?(?P<trig>{nouns})\b", FLAGS),
         toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?{phrase_verb}|{toll_verb})
                                   |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb}
-                                  |(?:raising|bringing|pushing|taking|lifting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
-                                   (?P<trig>{toll})\b(?:\s+[^,.;\d]{{1,40}}?)?\s+to)\s+""", FLAGS),
+                                  |(?:raising|bringing|pushing|taking|lifting|revised|revising|lowered|lowering|raised
+                                     |updated|updating|corrected|correcting|cut|cutting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
+                                   (?P<trig>{toll})\b(?:\s+[^,.;\d]{{1,80}}?)?(?:\s+(?:down|up)(?:wards?)?)?\s+to)\s+""", FLAGS),
         conj=regex.compile(r"""\A(?:\s+(?-i:\p{Ll}+ing)\b[^,;.()]{1,60}?(?=\s*,))?  # "a candidate running for a seat, his driver"
                                (?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
                                (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
