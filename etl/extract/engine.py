@@ -293,7 +293,9 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"
-        elif mt.backref and parent is not None and not crossed_backref(sent[mt.start:mt.end], att.outcome):
+        elif parent is not None and ((mt.backref and not crossed_backref(sent[mt.start:mt.end], att.outcome)) or (
+                mt.bare and mt.count.vague and _COMMA_ONLY.fullmatch(sent, parent.span_end - offset, mt.start))):
+            # "74 people were hurt, many with severe burns": a vague part right after its figure
             # "Four people were stabbed, one of whom was critically wounded"
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
@@ -307,6 +309,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
     return facts
 
 
+_COMMA_ONLY = regex.compile(r"\s*,\s*")
 _POSSESSIVE_PARTITIVE = regex.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:its|his|her|their|our)\s", regex.I)
 
 

@@ -11,6 +11,12 @@ from etl.facts import Count, Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
 SHORT_REPORT = 1500  # characters: below this a text is an event note (one event), above it an article
+
+
+def is_event_note(text: str) -> bool:
+    """A short text of one or two paragraphs (an ACLED/GTD-style note or a brief), not a news article,
+    whose later figures tend to be more people rather than the same ones told again."""
+    return len(text) < SHORT_REPORT and text.count("\n", 0, SHORT_REPORT) < 3
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
@@ -210,8 +216,25 @@ def _total_with_attackers(text: str, facts: list[Fact]) -> None:
                     fact.class_reason = f"inside {total.fact_id} ({total.best}), which includes the attackers"
 
 
+def _named_attacker(text: str, facts: list[Fact]) -> None:
+    """"The suspect Corey Henderson shot Barney ... Henderson was shot and killed": a named person the text
+    earlier calls the suspect or gunman, or who shot or stabbed someone, is the attacker."""
+    for fact in facts:
+        surname = _single_name(fact) if fact.outcome == "killed" and fact.fact_class in COUNTED else None
+        if surname is None or group_of(fact) == "perpetrator":
+            continue
+        name = regex.escape(surname)
+        if regex.search(rf"(?i:suspect|gunman|shooter|attacker|assailant|killer|bomber),?\s+(?:\p{{Lu}}[\p{{L}}.'’-]*\s+){{0,3}}{name}\b"
+                        rf"|\b{name},?\s+(?:then\s+|allegedly\s+|later\s+|also\s+|first\s+)?(?:opened\s+fire|fired\s+at"
+                        rf"|(?:shot|stabbed|killed)\s+(?:and\s+killed\s+)?(?:his|her|a|an|the|him|(?-i:\p{{Lu}})))\b",
+                        text[:fact.span_start]):
+            fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
+            fact.class_reason = f"{surname} is the attacker named earlier"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
+    _named_attacker(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(facts)

@@ -13,7 +13,7 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, SHORT_REPORT, group_of, mark_overlaps
+from etl.extract.overlaps import ADDITIVE, COUNTED, group_of, is_event_note, mark_overlaps
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -93,7 +93,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
                 continue
             if not ADDITIVE.search(window):
-                short = len(text) < SHORT_REPORT
+                short = is_event_note(text)
                 same_group = [f for f in prior if _compatible(group_of(f), group_of(fact))
                               and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
                 if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
