@@ -81,6 +81,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                  and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
+            if _SEPARATELY.search(_sentence_head(text, fact.span_start)):
+                window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             crossed = crossed_backref(fact.extras.get("backref_text", ""), fact.outcome)
             if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed:
                 victims = [f for f in prior if group_of(f) != "perpetrator"] or prior
@@ -195,6 +197,16 @@ def _another_day(a: Fact, b: Fact) -> bool:
     if not (a.event_date and b.event_date) or (a.date_precision or 9) > 1 or (b.date_precision or 9) > 1:
         return False
     return abs((a.event_date - b.event_date).days) > 1
+
+
+_SEPARATELY = regex.compile(r"(?i)^\s*(?:separately|elsewhere|in\s+(?:a\s+)?(?:separate|another)\s+(?:\w+\s+){0,2}?(?:incident|attack|strike|development))\b")
+
+
+def _sentence_head(text: str, pos: int) -> str:
+    """The start of the sentence holding ``pos`` (at most 200 characters back)."""
+    head = text[max(0, pos - 200):pos]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    return head[cut + 1:] if cut >= 0 else head
 
 
 def _shot_trigger(fact: Fact) -> bool:
