@@ -94,6 +94,13 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     f.rule == "self_inflicted:killed" and f.best == 1 for f in prior):
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
                 continue
+            if (group_of(fact) == "perpetrator" and fact.best == 1 and fact.count.qualifier == "exact"
+                    and not ADDITIVE.search(_sentence_head(text, fact.span_start) + fact.quote)
+                    and "other" not in fact.extras.get("np", "").lower()
+                    and sum(f.best for f in prior if group_of(f) == "perpetrator") == 1):
+                # "The suspect is also dead. He turned the gun on himself": one attacker, told twice
+                fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
+                continue
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
                 same_group = [f for f in prior if _compatible(group_of(f), group_of(fact))
