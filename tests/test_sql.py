@@ -1,4 +1,4 @@
-"""Given rows -> expected rows for every view and report in sql/ (fixtures in tests/sql/*.yaml).
+"""Given rows -> expected rows for every view and report in sql/ (fixtures in tests/sql_cases/*.yaml).
 
 Each YAML file holds a list of cases:
 
@@ -26,7 +26,7 @@ from etl.incidents import rebuild_incidents
 from etl.reporting import FILTER_KEYS, install_views, sql_text
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "sql"
+FIXTURES = Path(__file__).parent / "sql_cases"  # not "sql": a folder of that name would shadow the sql package
 
 DEFAULTS = {
     "documents": lambda r: {"content_hash": "hash-" + r["doc_id"], "text": "text of " + r["doc_id"],
