@@ -104,7 +104,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
                 same_group = [f for f in prior if _compatible(group_of(f), group_of(fact))
-                              and not _elsewhere(f, fact, short) and not _another_day(f, fact)]
+                              and not _elsewhere(f, fact, short, text) and not _another_day(f, fact)]
                 if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
                     same_group = []  # "a policeman was killed" in a short report: a new individual
                 name = fact.extras.get("name")
@@ -191,12 +191,17 @@ def _total_cue():
     return regex.compile(rf"\b(?:{alternation(load().grammar['cumulative_cues'])})\b[^.;]*\Z", regex.I)
 
 
-def _elsewhere(a: Fact, b: Fact, short: bool) -> bool:
+def _elsewhere(a: Fact, b: Fact, short: bool, text: str = "") -> bool:
     """Clearly different places: resolved to different countries, or (in a short report) different
-    admin1 areas. A long article's national toll usually includes the towns it later names."""
+    admin1 areas. A long article's national toll usually includes the towns it later names, but a
+    sentence opened by another town ("In Jerusalem, a Palestinian opened fire ...") after a figure
+    placed in a town of another area is a roundup's next event."""
     if a.country and b.country and a.country != b.country:
         return True
-    return short and bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
+    other_area = bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
+    if other_area and not short and (a.geo_precision or 9) <= 2 and (b.geo_precision or 9) <= 2:
+        return bool(_FRONTED_PLACE.match(_sentence_head(text, b.span_start)))
+    return short and other_area
 
 
 def _another_day(a: Fact, b: Fact) -> bool:
@@ -206,6 +211,7 @@ def _another_day(a: Fact, b: Fact) -> bool:
     return abs((a.event_date - b.event_date).days) > 1
 
 
+_FRONTED_PLACE = regex.compile(r"\s*(?:In|At|Near|Outside|Elsewhere\s+in)\s+(?:the\s+)?(?-i:\p{Lu})[^,]{0,40},")
 _SEPARATELY = regex.compile(r"(?i)^\s*(?:separately|elsewhere|in\s+(?:a\s+)?(?:separate|another)\s+(?:\w+\s+){0,2}?(?:incident|attack|strike|development))\b")
 
 
