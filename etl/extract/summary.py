@@ -97,7 +97,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             if (group_of(fact) == "perpetrator" and fact.best == 1 and fact.count.qualifier == "exact"
                     and not ADDITIVE.search(_sentence_head(text, fact.span_start) + fact.quote)
                     and "other" not in fact.extras.get("np", "").lower()
-                    and sum(f.best for f in prior if group_of(f) == "perpetrator") == 1):
+                    and sum(f.best for f in prior if group_of(f) == "perpetrator") == 1
+                    and any(group_of(f) == "perpetrator" and fact.sentence_idx - f.sentence_idx <= 2 for f in prior)):
                 # "The suspect is also dead. He turned the gun on himself": one attacker, told twice
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
                 continue
