@@ -232,6 +232,12 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
             if subject is None:
                 continue
             count, start = subject.count, subject.start
+        elif m.group(0).lower().startswith(("before", "and", "but")):
+            # "Two gunmen opened fire ..., before being shot dead by special forces": the attackers named first
+            attackers = next((mt for i, mt in enumerate(mentions) if mt.end <= m.start() and i not in attached
+                              and mt.category == "perpetrator" and not mt.singular), None)
+            if attackers is not None and attackers.count.best:
+                count = attackers.count
         facts.append(Fact(outcome="killed", count=count, span_start=offset + start, span_end=offset + m.end(),
                           quote=sent[start:m.end()], rule="self_inflicted:killed", victim_category="perpetrator",
                           victim_group=None))

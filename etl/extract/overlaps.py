@@ -21,7 +21,8 @@ ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however|although|though)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
-                              r"claims|put|estimated|estimates)\b")
+                              r"claims|put|estimated|estimates|told)\b")
+_TOLL_CHANGE = regex.compile(r"(?i)\b(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|raised|revised|updated|went\s+up)\b")
 _BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in the first and 4 in the second"
 _WOUNDED_HOW = regex.compile(r"(?i)shot|stabbed|beaten|hacked|hit")
 _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
@@ -54,8 +55,9 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
     """"... killed 85 soldiers along with 50 civilians, while Syrian sources said over 300 people were
     killed": another source's higher figure for the same event, not more people (the lower stays best)."""
     for fact in facts:
-        if fact.fact_class not in COUNTED:
-            continue
+        if fact.fact_class not in COUNTED or fact.extras.get("backref") or (
+                fact.count_anchor == "cumulative" and _TOLL_CHANGE.search(fact.quote)):
+            continue  # "later said the toll had risen to 22": an update; "49 of its servicemen": each side's own
         before = [f for f in facts if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
                   and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.parent_fact_id is None]
         if not before:

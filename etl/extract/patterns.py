@@ -135,7 +135,7 @@ def compiled() -> Patterns:
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:aged|ages)\s+(?:between\s+)?\d{{1,3}}(?:\s*(?:-|–|to|and)\s*\d{{1,3}})?
-               |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?
+               |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?(?:\s*\([^()]{{1,120}}\)|\s+[—–-]\s+[^—–;.]{{1,100}}?\s+[—–-])?
                |(?:\s+(?:on\s+board|aboard)|(?<=on\s+board|aboard))\s+(?:the|a|an)\s+[^,;.()\d]{{1,80}}?(?=\s+(?:were|was|had\s+been|have\s+been)\b)
                |\s+(?:on|aboard|in|inside)\s+(?:the|a|an|their|his|her)\s+(?-i:\p{{Ll}}[\p{{Ll}}-]*(?:\s+\p{{Ll}}[\p{{Ll}}-]*)?)(?=\s+(?:{aux}|{subject})\b)
                |\s+of\s+the\s+[\p{{L}}-]+(?:\s+[\p{{L}}-]+)?
@@ -194,7 +194,7 @@ def compiled() -> Patterns:
                  |exploded\s+(?:himself|herself|themselves)
                  |(?:\band|\bbut|before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?
                   (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
-                  (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards))\b""", FLAGS),
+                  (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards|special\s+forces|commandos|the\s+army|army))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
