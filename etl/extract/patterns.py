@@ -83,9 +83,9 @@ def compiled() -> Patterns:
     singular = _words(lex.person_singular)
     backref = _words(g["back_reference"])
     noun_part = rf"""
-        (?:\s+(?:of\s+(?:the|his|her|their|its)\s+(?:(?:{num})\s+)?|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
+        (?:\s+(?:of\s+(?:the|his|her|their|its|our|your)\s+(?:(?:{num})\s+)?|of\s+)?(?P<adjs>(?:{adj}\s+){{0,3}})(?P<noun>{plural}|{singular})\b(?!\s+of\s+the\b)(?:\s+of\s+(?:a|an|one|his|her|their|the\s+same)\s+(?:family|household|clan|tribe|village|unit|patrol|group|team|crew))?
           |\s+of\s+(?P<backref>{backref})\b(?:\s+(?:{adj}\s+){{0,2}}?(?:{plural})\b)?
-          |\s+of\s+(?P<backref>(?:the|his|her|their|its)\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
+          |\s+of\s+(?P<backref>(?:the|his|her|their|its|our)\s+(?:\d[\d,]*|{word_num}))(?![\w-])(?!\s+(?:{_words(lex.noun_triggers)})\b)
              (?:\s+(?:{plural})\b)?  # "44 of the 45 on board" (but "11 of the 36 wounded" keeps its 36 wounded)
           |-(?:man|member|person|strong)\s+(?P<noun>crew|team|family|patrol|unit|group)\b  # "a two-man crew"
           |\s+(?P<unk>(?:{word}\s+){{0,3}}{unk_word}))?"""
@@ -144,7 +144,7 @@ def compiled() -> Patterns:
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}[\p{{L}}'-]*){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
-               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?=\s+(?:was|were)\s)
+               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?=\s+(?:(?:also|later|then)\s+)?(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\s)
                |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
                |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
@@ -189,7 +189,8 @@ def compiled() -> Patterns:
             r"""\b(?:(?:blew|blows|blow|blowing)\s+(?:himself|herself|themselves)\s+up
                  |(?:detonated|detonates|detonate|detonating)\s+(?:himself|herself|themselves)
                  |(?:turned|turns|turning|turn)\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
-                 |(?:shot|killed|stabbed)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
+                 |(?:shot|killed|stabbed|shooting|stabbing)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
+                 |(?:died|dead)\s+(?:of|from)\s+(?:an?\s+)?(?:apparent(?:ly)?\s+)?self-inflicted\s+(?:gunshot\s+)?wounds?
                  |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves)
                  |(?:\band|\bbut|before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?

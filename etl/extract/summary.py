@@ -116,6 +116,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     for old in vague_only:  # "multiple people were hurt" ... "three others were injured"
                         old.fact_class, old.class_reason = "repeat", f"vague figure made precise by {fact.fact_id}"
                     same_group = []
+                if (same_group and not short and fact.count.vague and not any(f.count.vague for f in same_group)
+                        and fact.best <= sum(f.best for f in same_group)):
+                    fact.fact_class = "repeat"  # "... 40 killed and 18 dead. ... the explosion that led to dozens of deaths"
+                    fact.class_reason = f"a vague figure after the precise ones of {same_group[-1].fact_id}"
+                    continue
                 if same_group and short and fact.best < min(f.best for f in same_group) and _newgroup_of(text, fact, facts, same_group):
                     same_group = []  # "At least 11 dead. ... At least two dead in the counter attack": more people
                 if same_group:
