@@ -315,7 +315,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
     return facts
 
 
-_COMMA_ONLY = regex.compile(r"\s*,\s*")
+_COMMA_ONLY = regex.compile(r"\s*,(?:[^,;.()]{1,60},)?\s*")  # ", many", ", the ministry said, many"
 _POSSESSIVE_PARTITIVE = regex.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:its|his|her|their|our)\s", regex.I)
 
 
