@@ -22,6 +22,8 @@ _APART = {"perpetrator"}
 _UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
                             r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
+_DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
+                              r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
 
@@ -89,6 +91,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 parent = max(victims, key=lambda f: f.best)
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
                 fact.class_reason = f"refers back to {parent.fact_id}"
+                continue
+            same_figure = next((f for f in prior if f.best == fact.best and fact.best > 1), None)
+            if same_figure is not None and _DEFINITE_FIGURE.search(fact.quote):
+                # "Three suspected drug pushers were killed ... killing the three suspects": the same people
+                fact.fact_class, fact.class_reason = "repeat", f"the same {fact.best} as {same_figure.fact_id}"
                 continue
             if fact.rule == "self_inflicted:killed" and fact.best == 1 and any(
                     f.rule == "self_inflicted:killed" and f.best == 1 for f in prior):
