@@ -52,7 +52,7 @@ def backend() -> str:
 
 # How far from an outcome word a counted phrase may sit: a subject with a parenthetical or place
 # before its verb ("Four civilians, including two students, were killed"), or a coordinated object.
-WINDOW_BEFORE, WINDOW_AFTER = 130, 90
+WINDOW_BEFORE, WINDOW_AFTER = 130, 140
 
 
 def trigger_windows(sentence: str) -> list[tuple[int, int]]:
