@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -165,9 +166,15 @@ def extract_stream(docs: Iterable[Document], mode: str = "facts", workers: int =
     '{"id": "a", "killed": {"low": 2, "best": 2, "high": 2}}\\n'
     """
     payloads = (_payload(d) for d in docs)
+    if cpu_workers(workers) <= 1:  # one document at a time: output appears as soon as it is ready
+        for payload in payloads:
+            yield render(*payload, mode)
+        return
+    chunks = chunked(payloads, size_of=lambda p: len(p[1]))
+    head = list(itertools.islice(chunks, 2))
+    if len(head) < 2:  # one chunk: forking workers would cost more than it saves
+        for chunk in head:
+            yield work(mode, chunk)
+        return
     with Workers(workers) as pool:
-        if not pool.parallel:  # one document at a time: output appears as soon as it is ready
-            for payload in payloads:
-                yield render(*payload, mode)
-            return
-        yield from pool.map(mode, chunked(payloads, size_of=lambda p: len(p[1])))
+        yield from pool.map(mode, itertools.chain(head, chunks))

