@@ -37,6 +37,59 @@ def alternation(phrases) -> str:
     return "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in unique)
 
 
+def trie_alternation(phrases) -> str:
+    """The same alternation as ``alternation`` (same matches, tried in the same order where two can match
+    at one place), factored into a character trie so the regex engine tests a shared prefix once.
+
+    Two literal phrases can both match at one position only when one is a prefix of the other; the
+    trie tries the longer continuation before ending, as longest-first does.
+
+    >>> print(trie_alternation(["shot", "shot dead", "stabbed"]))
+    (?:s(?:hot(?:\\s+dead)?|tabbed))
+    """
+    root: dict = {}
+    for phrase in {p.strip() for p in phrases if p and p.strip()}:
+        node = root
+        for symbol in _symbols(phrase):
+            node = node.setdefault(symbol, {})
+        node[""] = {}  # end of a phrase
+    return _trie_regex(root) if root else "(?!)"
+
+
+def _symbols(phrase: str) -> list[str]:
+    symbols: list[str] = []
+    for i, word in enumerate(phrase.split()):
+        if i:
+            symbols.append(" ")
+        symbols.extend(word)
+    return symbols
+
+
+def _depth(node: dict) -> int:
+    return max((1 + _depth(child) for key, child in node.items() if key), default=0)
+
+
+def _trie_regex(node: dict) -> str:
+    return "(?:" + "|".join(_trie_branches(node)) + ")"
+
+
+def _trie_branches(node: dict) -> list[str]:
+    branches = []
+    for key in sorted((k for k in node if k), key=lambda k: (-_depth(node[k]), k)):
+        symbol = r"\s+" if key == " " else regex.escape(key)
+        child = node[key]
+        rest = {k: v for k, v in child.items() if k}
+        if not rest:
+            branches.append(symbol)
+            continue
+        inner = _trie_branches(rest)
+        if len(inner) == 1 and "" not in child:
+            branches.append(symbol + inner[0])  # a chain: no group needed
+        else:
+            branches.append(symbol + "(?:" + "|".join(inner) + ")" + ("?" if "" in child else ""))
+    return branches
+
+
 def _require(name: str, rule: dict, key: str, kind):
     value = rule.get(key)
     if not isinstance(value, kind):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from etl.extract.lexicon import alternation, load
+from etl.extract.lexicon import load, trie_alternation
 
 FLAGS = regex.IGNORECASE | regex.VERBOSE | regex.UNICODE
 
@@ -34,7 +34,7 @@ class Patterns:
 
 
 def _words(words) -> str:
-    return alternation(words)
+    return trie_alternation(words)
 
 
 @functools.cache
@@ -74,7 +74,7 @@ def compiled() -> Patterns:
     number_words = _words(list(lex.word_values) + ["hundred", "thousand", "million", "dozen", "dozens", "scores",
                                                    "hundreds", "thousands", "tens", "several", "few", "multiple",
                                                    "many", "numerous", "couple"])
-    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))(?!(?:{number_words}|\d+)-(?:man|member|person|strong)\b)
+    word = rf"""(?-i:(?!(?:{stops})\b))(?!(?:{number_words})(?![\w-]))(?![\w]+-(?:man|member|person|strong)\b)
                 (?-i:\p{{Lu}}[\p{{L}}\p{{M}}'’-]*(?:\s+of\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]*)?|\p{{Ll}}[\p{{L}}\p{{M}}'’-]*)"""
     unk_word = rf"(?!(?-i:\p{{Ll}}+ed)\b){word}"  # "Flight 370 crashed": a verb is not the counted noun
     age = r"(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)[\s-]+(?:years?|months?)[\s-]+old"
