@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from etl.extract.context import Hit, nearest, note, words_of
-from etl.extract.lexicon import alternation
+from etl.extract.lexicon import trie_alternation
 
 FILE = "actors.yaml"
 _DET = regex.compile(r"^(?:the|a|an)\s+", regex.IGNORECASE)
@@ -37,9 +37,9 @@ class _Patterns:
 @functools.cache
 def _compiled() -> _Patterns:
     heads_list, groups_list = words_of(FILE, "heads"), words_of(FILE, "groups")
-    heads, groups = alternation(heads_list), alternation(groups_list)
-    mods = alternation(words_of(FILE, "modifiers"))
-    stop = alternation(words_of(FILE, "not_actor"))
+    heads, groups = trie_alternation(heads_list), trie_alternation(groups_list)
+    mods = trie_alternation(words_of(FILE, "modifiers"))
+    stop = trie_alternation(words_of(FILE, "not_actor"))
     cap = rf"(?!(?:{stop})\b)(?:[A-Z][\w'’.]*(?:-[\w'’.]+)*|al-[A-Z][\w'’-]*)"
     word = rf"(?:(?i:{groups})(?![\w-])|{cap}|(?i:{mods})(?![\w-])|[\w]+-(?:led|backed|allied|linked)|(?:pro|anti)-[\w-]+)"
     run = rf"{word}(?:(?:\s+(?:and|or)\s+|,\s+|\s+){word}){{0,5}}"

@@ -42,8 +42,8 @@ class Attachment:
 def dets_only():
     global _DETS_ONLY
     if _DETS_ONLY is None:
-        from etl.extract.lexicon import alternation
-        dets = alternation(load().grammar["determiners"])
+        from etl.extract.lexicon import trie_alternation
+        dets = trie_alternation(load().grammar["determiners"])
         _DETS_ONLY = regex.compile(rf"\s*[\"“'‘]?(?:(?:{dets})\s+[\"“'‘]?)*", regex.IGNORECASE)
     return _DETS_ONLY
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from etl.extract.context import Hit, note, pick, words_of
-from etl.extract.lexicon import alternation
+from etl.extract.lexicon import trie_alternation
 
 FILE = "attribution.yaml"
 MAX_WORDS = 8
@@ -37,10 +37,10 @@ class _Patterns:
 
 @functools.cache
 def _compiled() -> _Patterns:
-    verbs = alternation(words_of(FILE, "verbs"))
-    not_after = alternation(words_of(FILE, "not_after_verb"))
-    bounds = alternation(words_of(FILE, "left_boundaries"))
-    outlets = alternation(words_of(FILE, "outlets"))
+    verbs = trie_alternation(words_of(FILE, "verbs"))
+    not_after = trie_alternation(words_of(FILE, "not_after_verb"))
+    bounds = trie_alternation(words_of(FILE, "left_boundaries"))
+    outlets = trie_alternation(words_of(FILE, "outlets"))
     return _Patterns(
         according=regex.compile(r"(?i)(?<![\w-])according\s+to\s+(?P<src>[^,.;:()\"“”]{2,90}?)"
                                 r"(?=\s*[,.;:()\"“”]|\s+(?:on|which|who|as|in\s+a|in\s+an)\b|\s*$)"),

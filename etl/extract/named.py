@@ -10,7 +10,7 @@ import regex
 from etl.extract.counts import mention_from_match
 from etl.extract.cues import cue
 from etl.extract.guards import active_object, negated
-from etl.extract.lexicon import alternation, load
+from etl.extract.lexicon import load, trie_alternation
 from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
 
@@ -32,7 +32,7 @@ def _pattern() -> regex.Pattern:
              (?:\s+(?:and|as\s+well\s+as|along\s+with)\s+(?P<also>[^,;.]{{1,40}}?)\s*,?)?
              (?P<aux>(?:\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|all|both|also|later|reportedly))*)
              # (a narrower set than grammar.yaml's auxiliaries: "said", "to", "the" there would let a list run on)
-             \s+(?P<trig>{alternation(triggers)})\b""",
+             \s+(?P<trig>{trie_alternation(triggers)})\b""",
         regex.IGNORECASE | regex.VERBOSE)
 
 
