@@ -65,29 +65,28 @@ def _symbols(phrase: str) -> list[str]:
     return symbols
 
 
-def _depth(node: dict) -> int:
-    return max((1 + _depth(child) for key, child in node.items() if key), default=0)
-
-
 def _trie_regex(node: dict) -> str:
-    return "(?:" + "|".join(_trie_branches(node)) + ")"
+    return "(?:" + "|".join(_trie_branches(node)[0]) + ")"
 
 
-def _trie_branches(node: dict) -> list[str]:
-    branches = []
-    for key in sorted((k for k in node if k), key=lambda k: (-_depth(node[k]), k)):
+def _trie_branches(node: dict) -> tuple[list[str], int]:
+    """The branches of ``node`` (the deepest first, as longest-first orders them) and its depth."""
+    built = []
+    for key, child in node.items():
+        if not key:
+            continue
         symbol = r"\s+" if key == " " else regex.escape(key)
-        child = node[key]
         rest = {k: v for k, v in child.items() if k}
         if not rest:
-            branches.append(symbol)
+            built.append((1, key, symbol))
             continue
-        inner = _trie_branches(rest)
+        inner, depth = _trie_branches(rest)
         if len(inner) == 1 and "" not in child:
-            branches.append(symbol + inner[0])  # a chain: no group needed
+            built.append((depth + 1, key, symbol + inner[0]))  # a chain: no group needed
         else:
-            branches.append(symbol + "(?:" + "|".join(inner) + ")" + ("?" if "" in child else ""))
-    return branches
+            built.append((depth + 1, key, symbol + "(?:" + "|".join(inner) + ")" + ("?" if "" in child else "")))
+    built.sort(key=lambda b: (-b[0], b[1]))
+    return [b[2] for b in built], max((b[0] for b in built), default=0)
 
 
 def _require(name: str, rule: dict, key: str, kind):
