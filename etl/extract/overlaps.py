@@ -29,6 +29,7 @@ _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
 _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
+_PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
                                      r"(?:\w+\s+)?(?:attackers?|assailants?|gunm[ae]n|bombers?|perpetrators?|militants|hijackers?)\b")
@@ -96,7 +97,11 @@ def _injured_who_died(facts: list[Fact]) -> None:
         # "shot five co-workers, killing three": a bare figure right after the shooting narrows it
         narrows = (fact.sentence_idx == antecedent.sentence_idx and _SHOT_LIKE.fullmatch(antecedent.extras.get("trigger", ""))
                    and " " not in fact.extras.get("np", " ") and regex.match(r"(?i)killing\b", fact.quote))
-        if not (fact.extras.get("backref") or of_wounds or narrows):
+        np = fact.extras.get("np", "")
+        # "stabbed three people; two of the victims died", "shooting both guards. One guard died"
+        among = group_of(fact) != "perpetrator" and not ADDITIVE.search(fact.quote) and (bool(_PARTITIVE.match(np))
+                                                     or _same_noun(fact.victim_group, antecedent.victim_group))
+        if not (fact.extras.get("backref") or of_wounds or narrows or among):
             continue
         n, c = fact.best, antecedent.count
         antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
@@ -104,6 +109,14 @@ def _injured_who_died(facts: list[Fact]) -> None:
         antecedent.extras["died_later"] = n
         antecedent.class_reason = f"{c.best} reported, {n} of whom died ({fact.fact_id}, counted as killed)"
         fact.class_reason = f"of the injured in {antecedent.fact_id}"
+
+
+def _same_noun(a: str | None, b: str | None) -> bool:
+    """"guard" and "guards": the same person noun, singular or plural."""
+    if not a or not b:
+        return False
+    a, b = a.lower().split()[-1], b.lower().split()[-1]
+    return a.rstrip("s") == b.rstrip("s") and a not in ("people", "person", "others")
 
 
 def _parts_adding_up(text: str, facts: list[Fact]) -> None:
