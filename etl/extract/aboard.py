@@ -26,7 +26,7 @@ _SURVIVORS = regex.compile(
     rf"|all\s+but\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
     rf"|{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
     r"(?:died|were\s+killed|perished|drowned)"
-    r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor))\b")
+    r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor|(?:only|just)\s+(?:the|a|an|one)\s+[\w-]+(?:\s+[\w-]+)?\s+survived))\b")
 
 
 def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
