@@ -86,8 +86,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             if _SEPARATELY.search(_sentence_head(text, fact.span_start)):
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             crossed = crossed_backref(fact.extras.get("backref_text", ""), fact.outcome)
-            if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed:
-                victims = [f for f in prior if group_of(f) != "perpetrator"] or prior
+            referents = [f for f in prior if _compatible(group_of(f), group_of(fact))]
+            if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed and referents:
+                victims = [f for f in referents if group_of(f) != "perpetrator"] or referents
                 parent = max(victims, key=lambda f: f.best)
                 fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
                 fact.class_reason = f"refers back to {parent.fact_id}"
