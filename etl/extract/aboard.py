@@ -1,7 +1,8 @@
-"""Crash reports that give a toll only as "no survivors" beside how many were on board.
+"""Crash reports that give a toll only as "no survivors" (or who survived) beside how many were on board.
 
 "The plane, carrying 12 people, struck a mountain. There were no survivors." -> killed 12, quoted at
-"carrying 12 people". Only used when the text gives no killed figure of its own.
+"carrying 12 people"; "Of the 18 on board, only one survived" -> killed 17. Only used when the text
+gives no killed figure of its own.
 """
 from __future__ import annotations
 
@@ -71,8 +72,8 @@ def _aboard_minus_survivors(text: str) -> list[Fact]:
     aboard = _capacity(text, found.start())
     if aboard is None or aboard.count.best is None:
         return []
-    lived = 1 if found.group("sole") else parse_number(found.group("n"))
-    lived = lived if isinstance(lived, int) else (lived[0] if lived else None)
+    parsed = (1, False, None) if found.group("sole") else parse_number(found.group("n"))
+    lived = parsed[0] if parsed else None
     if lived is None or not 0 < lived < aboard.count.best:
         return []
     dead = aboard.count.best - lived
