@@ -272,6 +272,26 @@ def _other_clause(sent: str, e: int, start: int, spans: list[tuple[int, int]]) -
     return bool(_OTHER_CLAUSE.search("".join(gap)))
 
 
+_THE_EVENT_WHICH = regex.compile(
+    r"(?i)\bthe\s+(?:[\w-]+\s+){0,2}?(?P<ev>attack|bombing|shooting|massacre|crash|blast|explosion|stabbing|rampage|siege|raid)s?"
+    r"\s+(?:in\s+which|that\s+killed|which\s+killed|that\s+left|which\s+left)\b[^.;]{0,60}\Z")
+
+
+def _earlier_event_named(text: str, start: int, sent: str, pos: int, get_ref, exact: bool) -> str | None:
+    """"... fugitive from November's Paris attacks ... the attacks in which 130 people were killed": a figure in
+    a clause about "the <event>" that an earlier sentence dated before the news window. Returns the event word."""
+    m = _THE_EVENT_WHICH.search(sent, max(0, pos - 120), pos)
+    if m is None:
+        return None
+    event = m.group("ev").lower()
+    for earlier in regex.finditer(rf"(?i)[^.\n]*\b{event}s?\b[^.\n]*", text[:start]):
+        words = [w.start() for w in regex.finditer(rf"(?i)\b{event}s?\b", earlier.group())]
+        for cue in _time_cues(earlier.group(), [], get_ref, exact):  # "November's Paris attacks"
+            if cue.effect == "past" and any(0 <= w - cue.end <= 40 for w in words):
+                return event
+    return None
+
+
 def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue],
                   spans: list[tuple[int, int]] = ()) -> _Cue | None:
     has_recent = any(c.effect == "recent" for c in cues)
@@ -430,6 +450,9 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
                 fact.fact_class = "background"
                 fact.class_reason = (f"same_paragraph: follows sentence {idx - 1} about an earlier event, "
                                      "with no time of its own")
+            elif near is None and (dated_event := _earlier_event_named(text, a, sent, s, get_ref, exact)):
+                fact.fact_class = "background"
+                fact.class_reason = f"earlier_event_ref: 'the {dated_event}' named earlier with a past date"
             elif fact.best >= LARGE_TOTAL * (1 if fact.outcome == "killed" else 10) and fact.outcome in ("killed", "injured") and (
                     near is None or _PERFECT_BEFORE.search(sent, max(0, s - 30), e)):
                 fact.fact_class = "background"
