@@ -144,7 +144,7 @@ def compiled() -> Patterns:
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}[\p{{L}}'-]*){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
-               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?=\s+(?:(?:also|later|then)\s+)?(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\s)
+               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?:\s+(?:also|later|then)(?=\s))?(?=\s+(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\b)
                |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
                |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
