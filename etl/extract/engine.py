@@ -292,8 +292,8 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
         fact.extras["kind"] = mt.kind
         if mt.kind == "name":
             fact.extras["name"] = sent[mt.start:mt.end]
-        if att.trigger[:5].lower() == "among":
-            fact.extras["among"] = True  # "X was among those killed": part of an earlier figure
+        if att.trigger[:5].lower() == "among" or _AMONG_BEFORE.search(sent, max(0, mt.start - 40), mt.start):
+            fact.extras["among"] = True  # "X was among those killed", "Among the wounded were X": part of an earlier figure
         before = sent[:mt.start]
         parent = last_by_outcome.get(att.outcome)
         if parent is not None and (p.part_cue_before.search(before[-40:]) or _inside_parens(sent, mt.start, parent)
@@ -317,6 +317,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
     return facts
 
 
+_AMONG_BEFORE = regex.compile(r"(?i)\bamong\s+(?:the|those)\s+(?:\w+\s+){0,2}?(?:were|are|was|is)\s+(?:at\s+least\s+)?\Z")
 _COMMA_ONLY = regex.compile(r"\s*,(?:[^,;.()]{1,60},)?\s*")  # ", many", ", the ministry said, many"
 _POSSESSIVE_PARTITIVE = regex.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:its|his|her|their|our)\s", regex.I)
 
