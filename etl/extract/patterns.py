@@ -117,11 +117,11 @@ def compiled() -> Patterns:
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
         # "Artan was killed"
-        rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?<!['’]s\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=(?:\s*,\s*\d{{1,3}}\s*,)?\s+(?:was|has\s+been|had\s+been)\s)",
+        rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?<!['’]s\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+(?!(?i:{number_words})\b)\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=(?:\s*,\s*\d{{1,3}}\s*,)?\s+(?:was|has\s+been|had\s+been)\s)",
         # "a police sub inspector", "the van operator" (only before "was killed/injured")
         rf"(?P<article3>an?|one)\s+(?P<unk1>{word}(?:\s+{word}){{0,3}})",
         # "fatally shot Christina Grimmie" (only as the object of a verb)
-        rf"(?P<oname>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+\p{{Lu}}\p{{Ll}}+){{1,2}}))",
+        rf"(?P<oname>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+(?!(?i:{number_words})\b)\p{{Lu}}\p{{Ll}}+){{1,2}}))",
     ]
     np_body = "(?:" + "\n|".join(np_alternatives) + ")"
     aux = _words(g["auxiliaries"])
