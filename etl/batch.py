@@ -11,9 +11,9 @@ per chunk (``run``), never the Fact objects themselves.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date

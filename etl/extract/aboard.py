@@ -6,9 +6,12 @@ gives no killed figure of its own.
 """
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from etl.extract.counts import mention_from_match
+from etl.extract.lexicon import load, trie_alternation
 from etl.extract.numbers import parse_number
 from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
@@ -20,14 +23,18 @@ _NO_SURVIVORS = regex.compile(
     r"|(?:all|everyone)\s+(?:those\s+)?(?:on\s+board|aboard)\s+(?:were|was)\s+killed)\b")
 _CAPACITY = regex.compile(
     r"(?i)\b(?:carrying|with|among\s+the|of\s+the)\s+(?=\S)|(?=\b\S+\s+(?:[\w-]+\s+){0,2}(?:on\s+board|aboard)\b)")
-_NUM = r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+handful)"
-# Who lived, when the text says the others died: the toll is the people on board minus them.
-_SURVIVORS = regex.compile(
-    rf"(?i)\b(?:(?:only|just)\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?survived"
-    rf"|all\s+but\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
-    rf"|{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
-    r"(?:died|were\s+killed|perished|drowned)"
-    r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor|(?:only|just)\s+(?:the|a|an|one)\s+[\w-]+(?:\s+[\w-]+)?\s+survived))\b")
+
+
+@functools.cache
+def _survivors() -> regex.Pattern:
+    """Who lived, when the text says the others died: the toll is the people on board minus them."""
+    num = rf"(?P<n>\d{{1,4}}|{trie_alternation([*load().word_values, *load().vague])})"
+    return regex.compile(
+        rf"(?i)\b(?:(?:only|just)\s+{num}\s+(?:[\w-]+\s+){{0,2}}?survived"
+        rf"|all\s+but\s+{num}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
+        rf"|{num}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
+        r"(?:died|were\s+killed|perished|drowned)"
+        r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor|(?:only|just)\s+(?:the|a|an|one)\s+[\w-]+(?:\s+[\w-]+)?\s+survived))\b")
 
 
 def all_aboard_facts(text: str, facts: list[Fact]) -> list[Fact]:
@@ -66,7 +73,7 @@ def _capacity(text: str, until: int):
 
 def _aboard_minus_survivors(text: str) -> list[Fact]:
     """"Of the 18 on board, only one survived", "all but three died": the people on board less those who lived."""
-    found = _SURVIVORS.search(text)
+    found = _survivors().search(text)
     if found is None:
         return []
     aboard = _capacity(text, found.start())

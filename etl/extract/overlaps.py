@@ -11,18 +11,13 @@ from etl.facts import Count, Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
 SHORT_REPORT = 1500  # characters: below this a text is an event note (one event), above it an article
-
-
-def is_event_note(text: str) -> bool:
-    """A short text of one or two paragraphs (an ACLED/GTD-style note or a brief), not a news article,
-    whose later figures tend to be more people rather than the same ones told again."""
-    return len(text) < SHORT_REPORT and text.count("\n", 0, SHORT_REPORT) < 3
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
                          r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however|although|though)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates|told)\b")
-_TOLL_CHANGE = regex.compile(r"(?i)\b(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|raised|revised|updated|went\s+up)\b")
+UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|climbs|went\s+up|increased|raised|revised|updated|jumped|reached|"
+                        r"later|now|new|latest|final|has\s+grown|grew)\b", regex.I)  # a figure that updates an earlier one
 _BREAKDOWN = regex.compile(r"[;:]")  # "Twin blasts killed 7 people; 3 died in the first and 4 in the second"
 _WOUNDED_HOW = regex.compile(r"(?i)shot|stabbed|beaten|hacked|hit")
 _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
@@ -33,6 +28,12 @@ _PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
                                      r"(?:\w+\s+)?(?:attackers?|assailants?|gunm[ae]n|bombers?|perpetrators?|militants|hijackers?)\b")
+
+
+def is_event_note(text: str) -> bool:
+    """A short text of one or two paragraphs (an ACLED/GTD-style note or a brief), not a news article,
+    whose later figures tend to be more people rather than the same ones told again."""
+    return len(text) < SHORT_REPORT and text.count("\n", 0, SHORT_REPORT) < 3
 
 
 def group_of(fact: Fact) -> str | None:
@@ -57,7 +58,7 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
     killed": another source's higher figure for the same event, not more people (the lower stays best)."""
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.extras.get("backref") or (
-                fact.count_anchor == "cumulative" and _TOLL_CHANGE.search(fact.quote)):
+                fact.count_anchor == "cumulative" and UPDATE_CUE.search(fact.quote)):
             continue  # "later said the toll had risen to 22": an update; "49 of its servicemen": each side's own
         before = [f for f in facts if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
                   and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.parent_fact_id is None]

@@ -51,7 +51,8 @@ def backend() -> str:
 
 
 # How far from an outcome word a counted phrase may sit: a subject with a parenthetical or place
-# before its verb ("Four civilians, including two students, were killed"), or a coordinated object.
+# before its verb ("Four civilians, including two students, were killed"), a coordinated object, or the
+# figure after a long toll phrase ("the death toll from the fire that engulfed a ferry off ... has climbed to 33").
 WINDOW_BEFORE, WINDOW_AFTER = 130, 140
 
 

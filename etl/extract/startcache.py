@@ -21,6 +21,7 @@ ignored, so the cache can only make start-up faster, never change a result.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import pickle
 import sys
@@ -77,6 +78,7 @@ def cached(name: str, key: str, build):
     return value
 
 
+@functools.cache
 def _sources_digest() -> str:
     """Digest of the files the patterns are built from (this package's modules and the lexicons)."""
     import hashlib

@@ -13,14 +13,12 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, group_of, is_event_note, mark_overlaps
+from etl.extract.overlaps import ADDITIVE, COUNTED, UPDATE_CUE, group_of, is_event_note, mark_overlaps
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
 _GENERAL = (None, "unknown")
 _APART = {"perpetrator"}
-_UPDATE_CUE = regex.compile(r"\b(?:rose|risen|rises|climbed|increased|raised|revised|updated|jumped|reached|"
-                            r"later|now|new|latest|final|updated|has\s+grown|grew)\b", regex.I)
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
@@ -146,7 +144,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     sources = {f.reported_by for f in same_group} - {None}
                     if (fact.reported_by and sources and fact.reported_by not in sources
                             and "other" not in fact.extras.get("np", "").lower()
-                            and not _UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
+                            and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
                         fact.class_reason = (f"conflicting figure from {fact.reported_by}; the lower figure "
@@ -154,7 +152,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                         top.extras["disputed_high"] = max(top.extras.get("disputed_high", 0), fact.best)
                         continue
                     if short and all(f.best == 1 and f.extras.get("kind") != "pronoun" for f in same_group) and not (
-                            _UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)) and not any(
+                            UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)) and not any(
                             f.sentence_idx == fact.sentence_idx and f.rule.endswith("+named") for f in facts):
                         earlier.append(fact)  # "killing the passenger ... 2 civilians were killed": more people
                         continue
