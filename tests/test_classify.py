@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from etl.extract import extract, summarize
-from etl.extract.classify import _rule, reference_date, rules
+from etl.extract.background_rules import load_rule as _rule, reference_date, rules
 from etl.extract.lexicon import LexiconError
 
 ARTICLES = Path(__file__).parent / "cases" / "articles"
