@@ -103,6 +103,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         tail = p.subject_tail.match(sent, mt.end)
         if not tail:
             continue
+        if tail.start("trig") > mt.end + 1 and cue("share_of_before").search(sent, max(0, mt.start - 30), mt.start):
+            continue  # "Most of the 300 passengers were killed": an unknown share of the 300
         trig = tail.group("trig")
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())

@@ -120,10 +120,25 @@ class Lexicon:
     toll_triggers: dict[str, str] = field(default_factory=dict)
     grammar: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, list[dict]] = field(default_factory=dict)        # file -> rules (for example tests)
+    subject_phrases: list[tuple[str, str]] = field(default_factory=list)  # (regex source, outcome)
+    loose_subject_phrases: list[str] = field(default_factory=list)  # the same without lookarounds (for re2)
 
     def outcome_of(self, table: dict[str, str], phrase: str) -> str:
-        """Outcome for a matched trigger phrase (whitespace-normalised, case-insensitive)."""
-        return table[_norm(phrase)]
+        """Outcome for a matched trigger phrase (whitespace-normalised, case-insensitive); a subject
+        phrase built from a ``subject_phrases`` grammar ("suffered a leg injury") gets that rule's outcome."""
+        found = table.get(_norm(phrase))
+        if found is None and table is self.subject_triggers:
+            found = next((outcome for source, outcome in self.subject_phrases
+                          if _phrase_regex(source).fullmatch(phrase)), None)
+        if found is None:
+            raise KeyError(phrase)
+        return found
+
+    def subject_phrase_source(self, loose: bool = False) -> str:
+        """One alternation of every ``subject_phrases`` grammar (empty when there is none); ``loose``:
+        without lookarounds, matching a superset (for the re2 prefilter)."""
+        sources = self.loose_subject_phrases if loose else [source for source, _ in self.subject_phrases]
+        return "|".join(f"(?:{source})" for source in sources)
 
 
 def _load_numbers(lex: Lexicon) -> None:
@@ -179,7 +194,38 @@ def _load_outcomes(lex: Lexicon) -> None:
         for key, table in tables.items():
             for phrase in _require("outcomes.yaml", rule, key, list):
                 table.setdefault(_norm(phrase), outcome)
+        for grammar in rule.get("subject_phrases") or ():
+            lex.subject_phrases.append((_subject_phrase(rule["rule"], grammar), outcome))
+            lex.loose_subject_phrases.append(_subject_phrase(rule["rule"], grammar, loose=True))
     lex.rules["outcomes.yaml"] = data
+
+
+def _subject_phrase(rule: str, grammar: dict, loose: bool = False) -> str:
+    """Regex source of one ``subject_phrases`` grammar: VERB [up to N free words] [REQUIRED word
+    [up to N free words]] HEAD, where no free word is one of ``not``. "suffered a severe foot wound",
+    "treated for hypothermia and other injuries"; with ``not: [no]``, never "suffered no injuries"."""
+    where = f"outcomes.yaml: rule {rule!r}: subject_phrases"
+    if not isinstance(grammar, dict) or not all(isinstance(grammar.get(k), list) for k in ("verbs", "heads")):
+        raise LexiconError(f"{where}: each grammar needs 'verbs' and 'heads' lists")
+    most = grammar.get("max_words", 3)
+    if not isinstance(most, int) or not 0 <= most <= 5:
+        raise LexiconError(f"{where}: 'max_words' must be a whole number from 0 to 5")
+    blocked = [_norm(w) for w in grammar.get("not") or ()]
+    free = r"[\p{L}'’-]+\s+"
+    if blocked and not loose:
+        free = rf"(?!(?:{trie_alternation(blocked)})\b){free}"
+    words = rf"(?:{free}){{0,{most}}}?"
+    required = [_norm(w) for w in grammar.get("required") or ()]
+    middle = rf"{words}(?:{trie_alternation(required)})\s+{words}" if required else words
+    verbs = trie_alternation([_norm(v) for v in grammar["verbs"]])
+    heads = trie_alternation([_norm(h) for h in grammar["heads"]])
+    return rf"(?:{verbs})\s+{middle}(?:{heads})" + ("" if loose else r"(?![\w-])")
+
+
+@functools.cache
+def _phrase_regex(source: str):
+    import regex
+    return regex.compile(source, regex.IGNORECASE)
 
 
 @functools.cache

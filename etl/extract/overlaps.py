@@ -24,7 +24,7 @@ _THE_ONE = regex.compile(r"(?i)(?:the|he|she|his|her)\b")
 _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing|death|murder|slaying)\b")
 _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
-_PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")
+PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
                                      r"(?:\w+\s+)?(?:attackers?|assailants?|gunm[ae]n|bombers?|perpetrators?|militants|hijackers?)\b")
@@ -100,7 +100,7 @@ def _injured_who_died(facts: list[Fact]) -> None:
                    and " " not in fact.extras.get("np", " ") and regex.match(r"(?i)killing\b", fact.quote))
         np = fact.extras.get("np", "")
         # "stabbed three people; two of the victims died", "shooting both guards. One guard died"
-        among = group_of(fact) != "perpetrator" and not ADDITIVE.search(fact.quote) and (bool(_PARTITIVE.match(np))
+        among = group_of(fact) != "perpetrator" and not ADDITIVE.search(fact.quote) and (bool(PARTITIVE.match(np))
                                                      or _same_noun(fact.victim_group, antecedent.victim_group))
         if not (fact.extras.get("backref") or of_wounds or narrows or among):
             continue
@@ -194,11 +194,14 @@ def _single_name(fact: Fact) -> str | None:
 
 def _how_the_dead_died(facts: list[Fact]) -> None:
     """"Gunmen killed a trader. The victim was shot several times": a definite person said to be shot,
-    stabbed or beaten after a killing (and no one reported injured before) is the dead told again."""
+    stabbed or beaten after a killing (and no one reported injured before) is the dead told again; so is
+    "he" or "she" with any injury ("he was later found with a wound to his chest")."""
     for i, fact in enumerate(facts):
-        if (fact.outcome != "injured" or fact.best != 1 or fact.fact_class not in COUNTED
-                or not _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", ""))
-                or not _THE_ONE.match(fact.extras.get("np", fact.quote))):
+        if fact.outcome != "injured" or fact.best != 1 or fact.fact_class not in COUNTED:
+            continue
+        np = fact.extras.get("np", fact.quote)
+        told_how = _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", "")) and _THE_ONE.match(np)
+        if not told_how and not regex.fullmatch(r"(?i)he|she", np):  # "he was later found with a wound"
             continue
         earlier = [f for f in facts[:i] if f.fact_class in COUNTED and f.sentence_idx < fact.sentence_idx]
         killed = [f for f in earlier if f.outcome == "killed" and group_of(f) != "perpetrator"]

@@ -126,6 +126,9 @@ def compiled() -> Patterns:
     np_body = "(?:" + "\n|".join(np_alternatives) + ")"
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
+    if lex.subject_phrases:  # "suffered a severe foot wound": a grammar, after the listed phrases
+        subject = rf"{subject}|{lex.subject_phrase_source()}"
+    subject_any = "|".join(filter(None, [_words(lex.subject_triggers), lex.subject_phrase_source(loose=True)]))
     active = _words(lex.active_triggers)
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     trigger_words = _words(list(lex.subject_triggers) + list(lex.active_triggers))
@@ -196,7 +199,7 @@ def compiled() -> Patterns:
                  |(?:\band|\bbut|before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?
                   (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
                   (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards|special\s+forces|commandos|the\s+army|army))\b""", FLAGS),
-        trigger_any=regex.compile(rf"\b(?:{subject}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
+        trigger_any=regex.compile(rf"\b(?:{subject_any}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),

@@ -13,7 +13,7 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, UPDATE_CUE, group_of, is_event_note, mark_overlaps
+from etl.extract.overlaps import ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -144,6 +144,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     sources = {f.reported_by for f in same_group} - {None}
                     if (fact.reported_by and sources and fact.reported_by not in sources
                             and "other" not in fact.extras.get("np", "").lower()
+                            and not all(PARTITIVE.match(f.extras.get("np", "")) for f in same_group)
                             and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
