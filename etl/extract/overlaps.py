@@ -251,6 +251,32 @@ def _named_attacker(text: str, facts: list[Fact]) -> None:
             fact.class_reason = f"{surname} is the attacker named earlier"
 
 
+_TO_HOSPITAL = regex.compile(r"(?i)\b(?:taken|rushed|transported|airlifted|evacuated|brought|flown)\b[^.;]{0,40}?\bhospitals?\b")
+
+
+def victims_taken_to_hospital(text: str, facts: list[Fact]) -> None:
+    """"A woman and her daughter were stabbed to death and two other children were wounded ... a woman and
+    three children had been taken to hospitals with critical injuries": the injured figures of a sentence
+    about taking people to hospital that add up to everyone counted before are those victims again."""
+    by_sentence: dict[int, list[Fact]] = {}
+    for fact in facts:
+        if fact.outcome == "injured" and fact.fact_class == "news" and fact.count_anchor != "cumulative":
+            by_sentence.setdefault(fact.sentence_idx, []).append(fact)
+    for idx, group in by_sentence.items():
+        first, last = group[0], group[-1]
+        told = text[first.span_start:last.span_end + 80]
+        if (not _TO_HOSPITAL.search(told) or ADDITIVE.search(text, max(0, first.span_start - 30), last.span_end)
+                or any("other" in f.extras.get("np", "").lower() for f in group)):
+            continue
+        before = [f for f in facts if f.sentence_idx < idx and f.fact_class in COUNTED
+                  and f.outcome in ("killed", "injured") and group_of(f) != "perpetrator"]
+        total = sum(f.best for f in group)
+        if total >= 2 and before and total == sum(f.best for f in before):
+            for fact in group:
+                fact.fact_class = "repeat"
+                fact.class_reason = f"the {total} victims counted before, taken to hospital"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _named_attacker(text, facts)

@@ -149,6 +149,7 @@ def compiled() -> Patterns:
                |\s*,(?=\s+who\b)
                |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?:\s+(?:also|later|then)(?=\s))?(?=\s+(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\b)
                |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
+               |\s+-\s+[^—–;.-]{{1,80}}?\s+-(?=\s)  # "Nine people - six soldiers and three civilians - were killed"
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
                |\s+(?!(?:and|or|but|{trigger_words})\b)(?-i:\p{{Ll}}+)\b[^.;,]{{0,50}}?\s+and(?=\s+(?:later\s+)?(?:died|succumbed|perished|did\s+not\s+survive)\b)
                |\s+(?-i:\p{{Ll}}+ed)\s+(?:himself|herself|themselves)\b[^,;.()]{{0,50}},(?=\s+(?:was|were)\b)

@@ -13,7 +13,8 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps
+from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps,
+                                  victims_taken_to_hospital)
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -22,6 +23,7 @@ _APART = {"perpetrator"}
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
+_THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
 
@@ -92,7 +94,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 fact.class_reason = f"refers back to {parent.fact_id}"
                 continue
             same_figure = next((f for f in prior if f.best == fact.best and fact.best > 1), None)
-            if same_figure is not None and _DEFINITE_FIGURE.search(fact.quote):
+            if same_figure is not None and (_DEFINITE_FIGURE.search(fact.quote) or (
+                    _THE_BEFORE.search(text, max(0, fact.span_start - 8), fact.span_start)
+                    and _DEFINITE_FIGURE.match("the " + fact.quote))):
                 # "Three suspected drug pushers were killed ... killing the three suspects": the same people
                 fact.fact_class, fact.class_reason = "repeat", f"the same {fact.best} as {same_figure.fact_id}"
                 continue
@@ -107,6 +111,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     and any(group_of(f) == "perpetrator" and fact.sentence_idx - f.sentence_idx <= 2 for f in prior)):
                 # "The suspect is also dead. He turned the gun on himself": one attacker, told twice
                 fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
+                continue
+            member = _another_member(facts, fact, by_id)
+            if member is not None:
+                fact.fact_class, fact.parent_fact_id = "part", member.fact_id
+                fact.class_reason = f"another of the {member.best} of {member.fact_id}, told one by one"
                 continue
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
@@ -169,9 +178,30 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                             sibling.fact_class, sibling.class_reason, sibling.parent_fact_id = "news", None, None
                             earlier.append(sibling)
         earlier.append(fact)
+    victims_taken_to_hospital(text, facts)
     for fact in facts:
         if fact.parent_fact_id and fact.parent_fact_id not in by_id:
             fact.parent_fact_id = None
+
+
+_ANOTHER = regex.compile(r"(?i)(?:another|one\s+other|the\s+other|a\s+second|a\s+third)\b")
+
+
+def _another_member(facts: list[Fact], fact: Fact, by_id: dict) -> Fact | None:
+    """"wounded three others ... one deputy was left critically wounded. Another police officer and one
+    other deputy suffered less severe wounds": after a part of a figure, "another" is one more of that
+    figure, while the parts told so far stay within it. The figure, or None."""
+    if not _ANOTHER.match(fact.extras.get("np", fact.quote)) and not (
+            fact.rule.endswith("+coordinated") and _ANOTHER.search(fact.quote)):
+        return None
+    before = [f for f in facts if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx
+              and f.fact_class in (*COUNTED, "part")]
+    last = before[-1] if before else None
+    parent = by_id.get(last.parent_fact_id) if last is not None and last.fact_class == "part" else None
+    if parent is None or parent.outcome != fact.outcome:
+        return None
+    told = sum(f.best for f in facts if f.parent_fact_id == parent.fact_id and f.fact_class == "part")
+    return parent if told + fact.best <= parent.best else None
 
 
 def _newgroup_of(text: str, fact: Fact, facts: list[Fact], same_group: list[Fact]) -> bool:
