@@ -268,10 +268,15 @@ def victims_taken_to_hospital(text: str, facts: list[Fact]) -> None:
         if (not _TO_HOSPITAL.search(told) or ADDITIVE.search(text, max(0, first.span_start - 30), last.span_end)
                 or any("other" in f.extras.get("np", "").lower() for f in group)):
             continue
-        before = [f for f in facts if f.sentence_idx < idx and f.fact_class in COUNTED
+        ids = {f.fact_id for f in group}
+        updated = [f for f in facts if f.extras.get("updated_by") in ids and f.sentence_idx < idx]
+        before = [f for f in facts if f.sentence_idx < idx and (f.fact_class in COUNTED or f in updated)
                   and f.outcome in ("killed", "injured") and group_of(f) != "perpetrator"]
         total = sum(f.best for f in group)
         if total >= 2 and before and total == sum(f.best for f in before):
+            for fact in updated:  # the figure this sentence seemed to update stands again
+                fact.fact_class, fact.class_reason = "news", None
+                del fact.extras["updated_by"]
             for fact in group:
                 fact.fact_class = "repeat"
                 fact.class_reason = f"the {total} victims counted before, taken to hospital"

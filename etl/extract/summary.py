@@ -169,6 +169,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     for old in same_group:
                         old.fact_class = "repeat"
                         old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
+                        old.extras["updated_by"] = fact.fact_id
                     replaced = {f.fact_id for f in same_group}
                     for sibling in facts:  # "Abu Wahib and three others were killed": the whole new group counts
                         if (sibling.sentence_idx == fact.sentence_idx and sibling is not fact
@@ -191,10 +192,10 @@ def _another_member(facts: list[Fact], fact: Fact, by_id: dict) -> Fact | None:
     """"wounded three others ... one deputy was left critically wounded. Another police officer and one
     other deputy suffered less severe wounds": after a part of a figure, "another" is one more of that
     figure, while the parts told so far stay within it. The figure, or None."""
-    if not _ANOTHER.match(fact.extras.get("np", fact.quote)) and not (
+    if not _ANOTHER.match(fact.extras.get("np", fact.quote)) and not _ANOTHER.match(fact.quote) and not (
             fact.rule.endswith("+coordinated") and _ANOTHER.search(fact.quote)):
         return None
-    before = [f for f in facts if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx
+    before = [f for f in facts if f.outcome == fact.outcome and f.span_end <= fact.span_start
               and f.fact_class in (*COUNTED, "part")]
     last = before[-1] if before else None
     parent = by_id.get(last.parent_fact_id) if last is not None and last.fact_class == "part" else None
