@@ -30,7 +30,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from etl.documents import Document, DocumentError
-from etl.readers import _text_document, html_document, html_fragment_text
+from etl.readers.html_text import html_document, html_fragment_text
+from etl.readers.records import _text_document
 
 log = logging.getLogger("etl.fetch")
 log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
