@@ -14,7 +14,7 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from etl import frames, load, warehouse  # noqa: E402
+from etl import frames, load, validation, warehouse  # noqa: E402
 from schemas.facts import FactModel  # noqa: E402
 
 
@@ -54,13 +54,13 @@ def bench_load(n: int) -> dict:
         con.execute("insert into facts by name select * from bare")
 
     def ours(con):
-        assert not load.validate(FactModel, frame)
+        assert not validation.validate(FactModel, frame)
         con.execute("begin transaction")
         load._insert_facts(con, frame)
         con.execute("commit")
 
     def from_records(con):
-        checked, quarantined = load.check_facts(records, context, {}, "r-bench")
+        checked, quarantined = validation.check_facts(records, context, {}, "r-bench")
         assert not quarantined and checked.height == n
         con.execute("begin transaction")
         load._insert_facts(con, checked)

@@ -20,10 +20,10 @@ from etl.documents import Document, DocumentError
 from etl.errors import UsageError
 
 if TYPE_CHECKING:  # only for annotations: the real imports wait until the workers are forked
-    from etl.load import Batch, Counts, NewDocument
+    from etl.plan import Batch, Counts, NewDocument
     from etl.runs import RunSummary
 
-# etl.load, etl.runs and etl.warehouse (duckdb, polars, pandera) are imported by the functions that use
+# etl.load, etl.plan, etl.runs and etl.warehouse (duckdb, polars, pandera) are imported by the functions that use
 # them, after the workers are forked: a fork never copies their threads or a DuckDB connection
 
 POOL_MIN_DOCS = 16  # smaller batches are extracted in this process: not worth the round trip to a worker
@@ -227,7 +227,7 @@ def _planned(con, chunks, extractor: Extractor, ahead: bool):
     URL or --sources input, whose readers keep fetch state in the warehouse) the next chunk is read and
     planned after this batch is loaded, as in a sequential run. Either way the plans are the same.
     """
-    from etl.load import plan_batch
+    from etl.plan import plan_batch
     chunks = iter(chunks)
     chunk = next(chunks, None)
     if chunk is None:

@@ -13,7 +13,7 @@ import duckdb
 import filelock
 
 from etl.errors import WarehouseBusy
-from etl.load import Counts
+from etl.plan import Counts
 
 # Statements on ``runs`` (bound parameters only); kept here because they change rows.
 START_RUN = """

@@ -118,7 +118,7 @@ def test_progress_goes_to_a_tty():
             return True
     out = Tty()
     log = pipeline.Log("text", quiet=False, stream=out)
-    from etl.load import Counts
+    from etl.plan import Counts
     log.progress(Counts(seen=5, new=4, facts=9), 1.0)
     log.done()
     assert "5 documents, 4 new, 9 facts" in out.getvalue() and out.getvalue().endswith("\n")

@@ -287,8 +287,8 @@ def test_html_file_article_without_furniture():
 
 
 def test_html_fallback_parser_drops_furniture_too(monkeypatch):
-    import etl.readers as readers
-    monkeypatch.setattr(readers, "_trafilatura", lambda: None)
+    import etl.readers.html_text as html_text
+    monkeypatch.setattr(html_text, "_trafilatura", lambda: None)
     for name, kept in (("market-strike.html", "Seven civilians were killed"),
                        ("convoy-attack.html", "Two aid workers were killed")):
         doc = html_document((WEB / name).read_bytes(), name)

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from etl import frames, warehouse
-from etl.load import validate
 from etl.pipeline import extract_records
+from etl.validation import validate
 from schemas import DocumentModel, FactCheckModel, FactModel, QuarantineModel, dictionary
 
 TEXT = ("At least 12 civilians were killed when shells hit the market on Friday. "

@@ -74,7 +74,7 @@ def test_named_sql_runs_with_bound_parameters():
         warehouse.sql_text("load/does_not_exist")
 
 
-@pytest.mark.parametrize("module", ["etl.warehouse", "etl.frames", "etl.pipeline", "etl.runs", "etl.load",
+@pytest.mark.parametrize("module", ["etl.warehouse", "etl.frames", "etl.pipeline", "etl.runs", "etl.validation",
                                     "schemas._common"])
 def test_docstring_examples(module):
     import doctest

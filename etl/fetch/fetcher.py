@@ -1,168 +1,27 @@
-"""Fetch web pages and RSS/Atom feeds politely and incrementally.
-
-- httpx with connect/read timeouts, an overall deadline per request, a size cap, and retries with
-  exponential backoff (honouring ``Retry-After``) on timeouts, connection errors, 429 and 5xx;
-- conditional requests: the ETag and Last-Modified of every URL are kept in the ``fetch_state`` table
-  and sent back, so an unchanged feed or page answers 304 and costs nothing;
-- a feed entry whose page was already ingested (its text's hash is in ``documents``) is not fetched
-  again, not even conditionally; entries that failed are retried on the next run;
-- every failure (DNS, refused, timeout, 4xx, 5xx after retries, oversize, not HTML) is yielded as a
-  DocumentError(stage="fetch") naming the URL, so it is quarantined while the other URLs load;
-- provenance: each Document carries its URL, source name, retrieval time and publication time (the
-  feed entry's, else the page's metadata), plus the feed, entry id and reliability note in ``meta``.
-
-A feed's own state (its ETag) is written only after all its entries were handed on, so a run that dies
-half-way through a feed re-reads the whole feed next time instead of skipping the entries it never saw.
-"""
+"""Documents of URLs: a page, or a feed whose entries' pages are fetched (on worker threads), with
+provenance, conditional and incremental fetching by the fetch state, and every failure a DocumentError."""
 from __future__ import annotations
 
 import calendar
-import hashlib
 import logging
-import threading
-import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from etl.documents import Document, DocumentError
-from etl.readers import _text_document, html_document, html_fragment_text
+from etl.fetch.http_client import FetchError, FetchResult, HttpClient
+from etl.fetch.state import StateRow, sha256, utcnow
+from etl.readers.html_text import html_document, html_fragment_text
+from etl.readers.records import _text_document
 
 log = logging.getLogger("etl.fetch")
 log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
 
-DEFAULT_USER_AGENT = "casualty-etl/0.1 (humanitarian casualty recording; +https://github.com/casualty-etl)"
-RETRY_STATUS = {429, 500, 502, 503, 504}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("rss", "atom", "rdf", "xml")
-SCHEMA_SQL = Path(__file__).resolve().parent.parent / "sql" / "schema" / "070_fetch_state.sql"
-STATE_COLUMNS = ("url", "kind", "feed_url", "entry_id", "source", "etag", "last_modified", "content_hash",
-                 "status", "http_status", "error", "attempts", "fetched_at")
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def sha256(data: bytes | str) -> str:
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------- state
-
-@dataclass
-class StateRow:
-    url: str
-    kind: str
-    feed_url: str | None = None
-    entry_id: str | None = None
-    source: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    content_hash: str | None = None
-    status: str = "ok"
-    http_status: int | None = None
-    error: str | None = None
-    attempts: int = 0
-    fetched_at: datetime = field(default_factory=utcnow)
-
-
-class FetchState:
-    """What was fetched, with its validators and content hash: in the warehouse's ``fetch_state`` table
-    when given a DuckDB connection (so it lasts between runs), else in memory (one run).
-
-    Only the thread that created it should call it (DuckDB connections are not shared across threads);
-    the Fetcher does all state reads and writes on the calling thread.
-    """
-
-    def __init__(self, con=None):
-        self.con = con
-        self._rows: dict[str, StateRow] = {}
-        self._has_documents: bool | None = None
-        if con is not None:
-            con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-
-    def get(self, url: str) -> StateRow | None:
-        if self.con is None:
-            return self._rows.get(url)
-        row = self.con.execute(f"select {', '.join(STATE_COLUMNS)} from fetch_state where url = ?",
-                               [url]).fetchone()
-        return StateRow(*row) if row else None
-
-    def put(self, row: StateRow) -> None:
-        if self.con is None:
-            self._rows[row.url] = row
-            return
-        values = [getattr(row, c) for c in STATE_COLUMNS]
-        values[-1] = row.fetched_at.astimezone(timezone.utc).replace(tzinfo=None)
-        self.con.execute(f"insert or replace into fetch_state ({', '.join(STATE_COLUMNS)}) "
-                         f"values ({', '.join('?' * len(STATE_COLUMNS))})", values)
-
-    def failed(self, url: str, kind: str, reason: str, http_status: int | None = None, **extra) -> None:
-        old = self.get(url)
-        row = StateRow(url=url, kind=kind, status="error", error=reason, http_status=http_status,
-                       attempts=(old.attempts if old else 0) + 1, **extra)
-        if old is not None:  # keep the validators and hash of the last good fetch
-            row.etag, row.last_modified, row.content_hash = old.etag, old.last_modified, old.content_hash
-            row.entry_id = row.entry_id or old.entry_id
-        self.put(row)
-
-    def ingested(self, content_hash: str | None) -> bool:
-        """Is a document with this text in the warehouse? Without a ``documents`` table (no warehouse,
-        or fetching on its own), the state's word is taken for it."""
-        if not content_hash:
-            return False
-        if self.con is None:
-            return True
-        if not self._documents_table():
-            return True
-        return self.con.execute("select count(*) from documents where content_hash = ?",
-                                [content_hash]).fetchone()[0] > 0
-
-    def _documents_table(self) -> bool:
-        if self._has_documents is None:  # the warehouse is migrated before reading starts: ask once
-            self._has_documents = bool(self.con.execute(
-                "select count(*) from information_schema.tables where table_name = 'documents'").fetchone()[0])
-        return self._has_documents
-
-    def pending_entries(self, feed_url: str) -> list[StateRow]:
-        """Entries of a feed to try again: those that failed, or were fetched but never loaded."""
-        if self.con is None:
-            return [r for r in self._rows.values() if r.feed_url == feed_url and r.status == "error"]
-        not_loaded = ("or (s.status = 'ok' and not exists (select 1 from documents d "
-                      "where d.content_hash = s.content_hash))") if self._documents_table() else ""
-        return [StateRow(*r) for r in self.con.execute(
-            f"select {', '.join('s.' + c for c in STATE_COLUMNS)} from fetch_state s "
-            f"where s.feed_url = ? and (s.status = 'error' {not_loaded}) order by s.url", [feed_url]).fetchall()]
-
-
-# --------------------------------------------------------------------------------------------- HTTP
-
-class FetchError(Exception):
-    def __init__(self, reason: str, http_status: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.http_status = http_status
-
-
-@dataclass
-class FetchResult:
-    url: str
-    final_url: str
-    status: int
-    content: bytes
-    content_type: str
-    etag: str | None
-    last_modified: str | None
-    retrieved_at: datetime
-    elapsed: float
-
-
-class Fetcher:
+class Fetcher(HttpClient):
     """An HTTP client for pages and feeds, with fetch state.
 
     ``timeout``: seconds to connect / wait for data; ``deadline``: seconds for a whole response;
@@ -172,130 +31,6 @@ class Fetcher:
     to one host at a time; ``delay``: seconds between two requests to one host; ``max_entries``: newest
     entries read per feed.
     """
-
-    def __init__(self, state: FetchState | None = None, *, timeout: float = 15.0, deadline: float = 60.0,
-                 retries: int = 2, backoff: float = 1.0, max_wait: float = 30.0,
-                 max_bytes: int = 10 * 1024 * 1024, workers: int = 4, max_entries: int | None = None,
-                 per_host: int = 2, delay: float = 0.0, user_agent: str = DEFAULT_USER_AGENT, client=None):
-        import httpx  # imported here: only runs that fetch need it
-
-        self.httpx = httpx
-        self.state = state if state is not None else FetchState()
-        self.timeout, self.deadline, self.retries = float(timeout), float(deadline), int(retries)
-        self.backoff, self.max_wait, self.max_bytes = float(backoff), float(max_wait), int(max_bytes)
-        self.workers, self.max_entries = max(1, int(workers)), max_entries
-        self.per_host, self.delay = max(1, int(per_host)), max(0.0, float(delay))
-        self._hosts: dict[str, tuple[threading.Semaphore, list[float]]] = {}
-        self.client = client or httpx.Client(
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)), follow_redirects=True,
-            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=self.workers * 2, max_keepalive_connections=self.workers))
-        self._own_client = client is None
-        self.stats: Counter = Counter()
-        self._lock = threading.Lock()
-
-    def _count(self, key: str, n: int = 1) -> None:
-        with self._lock:  # worker threads count too
-            self.stats[key] += n
-
-    def close(self) -> None:
-        if self._own_client:
-            self.client.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    # -- one request -------------------------------------------------------------------------------
-
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET with retries; a 304 comes back as a FetchResult with status 304; failures raise FetchError.
-        At most ``per_host`` requests run against one host at once, ``delay`` seconds apart."""
-        host = urlsplit(url).netloc.lower()
-        with self._lock:
-            slot, last = self._hosts.setdefault(host, (threading.Semaphore(self.per_host), [0.0]))
-        with slot:
-            if self.delay:
-                with self._lock:
-                    start = max(time.monotonic(), last[0] + self.delay)
-                    last[0] = start
-                time.sleep(max(0.0, start - time.monotonic()))
-            try:
-                return self._get(url, etag, last_modified)
-            except FetchError:
-                raise
-            except Exception as exc:  # whatever else goes wrong with one URL must not stop the run
-                raise FetchError(f"{type(exc).__name__}: {exc}") from None
-
-    def _get(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        last_reason = "not attempted"
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self._count("retries")
-            started = time.monotonic()
-            self._count("requests")
-            try:
-                with self.client.stream("GET", url, headers=headers) as resp:
-                    code = resp.status_code
-                    if code in RETRY_STATUS:
-                        last_reason = f"HTTP {code} {resp.reason_phrase}".strip()
-                        if attempt < self.retries:
-                            self._wait(attempt, resp.headers.get("retry-after"))
-                            continue
-                        raise FetchError(last_reason + f" (after {attempt + 1} attempts)", code)
-                    if code >= 400:
-                        raise FetchError(f"HTTP {code} {resp.reason_phrase}".strip(), code)
-                    body = b""
-                    if code != 304:
-                        chunks, size = [], 0
-                        for chunk in resp.iter_bytes():
-                            size += len(chunk)
-                            if size > self.max_bytes:
-                                raise FetchError(f"response larger than {self.max_bytes} bytes", code)
-                            if time.monotonic() - started > self.deadline:
-                                raise FetchError(f"response took longer than {self.deadline:g} s", code)
-                            chunks.append(chunk)
-                        body = b"".join(chunks)
-                    self._count("bytes", len(body))
-                    return FetchResult(url=url, final_url=str(resp.url), status=code, content=body,
-                                       content_type=resp.headers.get("content-type", "").lower(),
-                                       etag=resp.headers.get("etag"),
-                                       last_modified=resp.headers.get("last-modified"),
-                                       retrieved_at=utcnow(), elapsed=time.monotonic() - started)
-            except self.httpx.TimeoutException as exc:
-                last_reason = f"timed out after {self.timeout:g} s ({type(exc).__name__})"
-            except self.httpx.TooManyRedirects:
-                raise FetchError("too many redirects") from None
-            except (self.httpx.UnsupportedProtocol, self.httpx.InvalidURL) as exc:
-                raise FetchError(f"invalid URL: {exc}") from None
-            except self.httpx.TransportError as exc:
-                last_reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            except self.httpx.HTTPError as exc:  # e.g. a body that does not decode as its Content-Encoding
-                raise FetchError(f"{type(exc).__name__}: {exc}") from None
-            if attempt < self.retries:
-                self._wait(attempt, None)
-        raise FetchError(last_reason + (f" (after {self.retries + 1} attempts)" if self.retries else ""))
-
-    def _wait(self, attempt: int, retry_after: str | None) -> None:
-        wait = self.backoff * (2 ** attempt)
-        if retry_after:
-            try:
-                wait = float(retry_after)
-            except ValueError:
-                try:
-                    wait = (parsedate_to_datetime(retry_after) - utcnow()).total_seconds()
-                except (TypeError, ValueError):
-                    pass
-        time.sleep(max(0.0, min(wait, self.max_wait)))
-
-    # -- documents ---------------------------------------------------------------------------------
 
     def read_url(self, url: str, source=None, kind: str | None = None):
         """Documents of one URL: a feed (its entries' pages) or a page. ``kind`` "feed" forces a feed,
