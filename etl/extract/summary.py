@@ -256,7 +256,11 @@ def _another_day(a: Fact, b: Fact) -> bool:
 
 
 _FRONTED_PLACE = regex.compile(r"\s*(?:In|At|Near|Outside|Elsewhere\s+in)\s+(?:the\s+)?(?-i:\p{Lu})[^,]{0,40},")
-_SEPARATELY = regex.compile(r"(?i)^\s*(?:separately|elsewhere|in\s+(?:a\s+)?(?:separate|another)\s+(?:\w+\s+){0,2}?(?:incident|attack|strike|development))\b")
+# "Separately, ...", "15:00 In a separate attack, ...": the sentence opens another incident ("Meanwhile, in X" does
+# not: as often the same flood or war elsewhere as another incident)
+_SEPARATELY = regex.compile(r"(?i)^\s*(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s+)?"
+                            r"(?:separately|elsewhere|in\s+(?:a\s+|an\s+)?(?:separate|another|unrelated)\s+(?:\w+\s+){0,2}?"
+                            r"(?:incident|attack|strike|development|fact|case|event)\b)")
 
 
 def _sentence_head(text: str, pos: int) -> str:
