@@ -180,7 +180,7 @@ def compiled() -> Patterns:
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people|unidentified|"
                                  rf"mutilated|decomposed|charred|burned|burnt|bullet-riddled|decapitated)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?{phrase_verb}|{toll_verb})
+        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+(?:[^,.;]|,(?!\s+(?:which|who|where|while|but|and)\b)){{1,100}}?{phrase_verb}|{toll_verb})
                                   |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb}
                                   |(?:raising|bringing|pushing|taking|lifting|revised|revising|lowered|lowering|raised
                                      |updated|updating|corrected|correcting|cut|cutting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
