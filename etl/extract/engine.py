@@ -223,7 +223,8 @@ def _named_with_others(sent: str, offset: int, mentions: list[Mention], attached
 
 def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -> list[Fact]:
     """"blew himself up", "turned the gun on himself": the attacker's own death (count 1, or the
-    plural subject's count: "two suicide bombers ... killing only themselves")."""
+    plural subject's count: "two suicide bombers ... killing only themselves"); "before being shot and
+    wounded by police": the attacker's injury."""
     facts = []
     for m in compiled().perpetrator_self.finditer(sent):
         if negated(sent, m.start()):
@@ -242,8 +243,9 @@ def _self_inflicted(sent: str, offset: int, mentions: list[Mention], attached) -
                               and mt.category == "perpetrator" and not mt.singular), None)
             if attackers is not None and attackers.count.best:
                 count = attackers.count
-        facts.append(Fact(outcome="killed", count=count, span_start=offset + start, span_end=offset + m.end(),
-                          quote=sent[start:m.end()], rule="self_inflicted:killed", victim_category="perpetrator",
+        outcome = "injured" if regex.search(r"wounded|injured", m.group("how") or "", regex.I) else "killed"
+        facts.append(Fact(outcome=outcome, count=count, span_start=offset + start, span_end=offset + m.end(),
+                          quote=sent[start:m.end()], rule=f"self_inflicted:{outcome}", victim_category="perpetrator",
                           victim_group=None))
         victims = next((mt for i, mt in enumerate(mentions) if i not in attached
                         and regex.fullmatch(r"\s+and\s+", sent[m.end():mt.start])), None)

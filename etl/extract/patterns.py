@@ -197,9 +197,13 @@ def compiled() -> Patterns:
                  |(?:died|dead)\s+(?:of|from)\s+(?:an?\s+)?(?:apparent(?:ly)?\s+)?self-inflicted\s+(?:gunshot\s+)?wounds?
                  |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves)
-                 |(?:\band|\bbut|before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?
+                 |(?:\band|\bbut)\s+(?:was\s+|is\s+)?(?:later\s+|then\s+)?
                   (?:shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down)\s+by\s+(?:the\s+)?
-                  (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards|special\s+forces|commandos|the\s+army|army))\b""", FLAGS),
+                  (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards|special\s+forces|commandos|the\s+army|army)
+                 |(?:before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:later\s+|then\s+)?
+                  (?P<how>shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down|shot\s+and\s+wounded|shot\s+and\s+injured|wounded)
+                  \s+by\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}?  # "before being shot dead by a security guard"
+                  (?:police|security\s+forces|officers?|policem[ae]n|troops|soldiers?|guards?|special\s+forces|commandos|army|marksm[ae]n|snipers?))\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject_any}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
