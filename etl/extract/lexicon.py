@@ -211,7 +211,7 @@ def _subject_phrase(rule: str, grammar: dict, loose: bool = False) -> str:
     if not isinstance(most, int) or not 0 <= most <= 5:
         raise LexiconError(f"{where}: 'max_words' must be a whole number from 0 to 5")
     blocked = [_norm(w) for w in grammar.get("not") or ()]
-    free = r"[\p{L}'’-]+\s+"
+    free = r"[\p{L}'’.-]+\s+"  # "St. Jude": an abbreviation's point stays inside a sentence
     if blocked and not loose:
         free = rf"(?!(?:{trie_alternation(blocked)})\b){free}"
     words = rf"(?:{free}){{0,{most}}}?"

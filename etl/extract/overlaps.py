@@ -25,6 +25,7 @@ _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing
 _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
+_MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
                                      r"(?:\w+\s+)?(?:attackers?|assailants?|gunm[ae]n|bombers?|perpetrators?|militants|hijackers?)\b")
@@ -146,13 +147,18 @@ def _parts_adding_up(text: str, facts: list[Fact]) -> None:
 
 def _inside_total(facts: list[Fact]) -> None:
     """"The total rose to 10 after two more bodies were found": a smaller figure in the sentence of a
-    running total is already inside it; "the toll of 7 dead was revised to 5": so is the figure it replaced."""
+    running total is already inside it; "the toll of 7 dead was revised to 5": so is the figure it replaced;
+    so are "two more bodies" told in the sentence right after the running total."""
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
             continue
         total = next((f for f in facts if f.count_anchor == "cumulative" and f.outcome == fact.outcome
                       and f.sentence_idx == fact.sentence_idx and f.fact_class in COUNTED
                       and (f.best > fact.best or f.span_start <= fact.span_start < f.span_end)), None)
+        if total is None and _MORE.search(fact.quote):  # "The toll has risen to 11. Two more bodies were recovered"
+            total = next((f for f in facts if f.count_anchor == "cumulative" and f.outcome == fact.outcome
+                          and f.sentence_idx == fact.sentence_idx - 1 and f.fact_class in COUNTED
+                          and f.best > fact.best), None)
         if total is not None:
             fact.fact_class = "repeat"
             fact.class_reason = f"already inside the running total {total.fact_id} ({total.best}) of its sentence"
