@@ -12,7 +12,7 @@ from etl.facts import Count, Fact
 COUNTED = ("news", "perpetrator", "cumulative")
 SHORT_REPORT = 1500  # characters: below this a text is an event note (one event), above it an article
 ADDITIVE = regex.compile(r"\b(?:also|another|more(?!\s+than)|additional|further|besides|separately|separate|"
-                         r"as\s+well|in\s+addition|plus|too|second|remaining)\b", regex.I)
+                         r"as\s+well|in\s+addition|plus|too|second(?![\s-]+(?:floor|storey|story|half|quarter|round|largest|biggest|deadliest|time))|remaining)\b", regex.I)
 _NARROWING = regex.compile(r"[^.;]{0,60}?,\s*(?:\w+ly\s+)?", regex.I)
 _OTHER_SOURCE = regex.compile(r"(?i)(?:\b(?:while|whereas|but|however|although|though)\b|;)[^.;]{0,60}?\b(?:said|says|say|reported|claimed|"
                               r"claims|put|estimated|estimates|told)\b")
