@@ -144,6 +144,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue
         if outcome == "injured" and cue("later_died").match(sent, tail.end()):
             outcome = "killed"
+        first = (tail.group("first") or "").lower()
+        if first in ("killed", "wounded", "injured") and outcome not in ("killed", "injured"):
+            outcome = lex.subject_triggers[first]  # "A third assailant was wounded and captured": the casualty is the wound
         attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"),
                                  trigger=trig)
 

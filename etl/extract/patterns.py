@@ -157,7 +157,7 @@ def compiled() -> Patterns:
                   |\s+(?!(?:{trigger_words})\b)(?-i:\p{{Ll}}+ed)\s+(?:of|in|on|at|by|from|with|to|for|near|during|after|as)\b
                    (?:(?!\b(?:but|nobody|no|not|none|which|whom|where)\b|\band\s+(?:\d|(?:{number_words})\b))[^,;.()]){{0,90}}?
                    (?=\s+(?:was|were|had\s+been|have\s+been|has\s+been)\b)))?"""
-    tail_rest = rf"""(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?-i:[a-z]+ed)(?:\s+(?:in|with|by|on|from|into)\s+(?:(?:a|an|the|his|her|their)\s+)?[\p{{L}}-]+)?\s+and(?:\s+(?:{aux})\b)*?)?
+    tail_rest = rf"""(?P<aux>(?:\s+(?:{aux})\b)*?)(?:\s+(?P<first>(?-i:[a-z]+ed))(?:\s+(?:in|with|by|on|from|into)\s+(?:(?:a|an|the|his|her|their)\s+)?[\p{{L}}-]+)?\s+and(?:\s+(?:{aux})\b)*?)?
                         (?:(?<=reported|confirmed)(?:\s+(?-i:\p{{Lu}}[\p{{L}}-]*)){{1,3}}(?=\s+(?:dead|killed)\b))?
                         \s+(?P<trig>{subject})\b"""
     subject_tail = rf"(?P<gap>{gap}){tail_rest}"
