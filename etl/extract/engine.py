@@ -182,6 +182,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         nm = p.noun_after.match(sent, mt.end)
         if nm and mt.kind == "unknown_noun" and nm.group("trig").lower().endswith("ed"):
             nm = None  # "Two separate explosions killed ...": a verb after a noun, not "16 killed"
+        if nm and nm.group("trig").lower() in ("wounds", "injuries") and cue("wounds_described_before").search(
+                sent, max(0, mt.start - 20), mt.start):
+            nm = None  # "with multiple gunshot wounds": how a person is hurt, not how many people
         if nm:
             outcome = lex.outcome_of(lex.noun_triggers, nm.group("trig"))
             attached[i] = Attachment(outcome, f"noun:{outcome}", nm.start("trig"), nm.end("trig"))
