@@ -154,6 +154,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                     if (fact.reported_by and sources and fact.reported_by not in sources
                             and "other" not in fact.extras.get("np", "").lower()
                             and not all(PARTITIVE.match(f.extras.get("np", "")) for f in same_group)
+                            and not (all(f.count.qualifier in ("more_than", "at_least") for f in same_group)
+                                     and fact.best * 4 <= group_total * 5)  # "more than 60" ... "64": a refinement
                             and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
