@@ -142,8 +142,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue  # "killed or wounded": casualties of unknown kind
         if mt.kind == "name" and outcome != "killed":
             continue
-        if outcome == "injured" and cue("later_died").match(sent, tail.end()):
-            outcome = "killed"
+        if outcome == "injured" and (cue("later_died").match(sent, tail.end()) or (
+                cue("relative_pronoun").search(tail.group("aux")) and cue("relative_then_died").match(sent, tail.end()))):
+            outcome = "killed"  # "was shot and later died", "A policeman who was shot ... succumbed to his wounds"
         first = (tail.group("first") or "").lower()
         if first in ("killed", "wounded", "injured") and outcome not in ("killed", "injured"):
             outcome = lex.subject_triggers[first]  # "A third assailant was wounded and captured": the casualty is the wound

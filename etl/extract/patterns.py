@@ -94,9 +94,10 @@ def compiled() -> Patterns:
     first_words = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
     first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen", "half"}
     count_start = rf"\d|(?:{_words(first_words)})\b"
+    its_people = _words(g["its_people"])
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
-        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another)\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
+        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another|its(?=\s+(?:{its_people})\b))\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
         # "a militiamen killed" (a plural after "a": one person, as written)
         rf"(?P<article4>an?)\s+(?P<snoun4>{plural})\b(?=\s+(?:{_words(lex.subject_triggers)})\b)",
         # "a 14-year-old"
@@ -108,7 +109,7 @@ def compiled() -> Patterns:
         r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed|wounded|injured|hurt|killed))",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
-        rf"(?P<poss>his|her|their)\s+(?P<possplural>{plural})\b",
+        rf"(?P<poss>his|her|their|its(?=\s+(?:{its_people})\b))\s+(?P<possplural>{plural})\b",
         # "militants were killed" (no figure: counts 2)
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
