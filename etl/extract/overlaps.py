@@ -25,6 +25,7 @@ _THE_KILLING = regex.compile(r"[^.!?]{0,120}[.!?]\s+(?:The|His|Her)\s+(?:killing
 _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
+_THE_WOUNDED = regex.compile(r"(?i)\bthe\s+(?:wounded|injured)\s+(?:were|was|had\s+been)\b[^.;]*\Z")
 _MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
@@ -85,14 +86,17 @@ def _conflicting_in_sentence(text: str, facts: list[Fact]) -> None:
             fact.extras["disputed_high"] = max(fact.extras.get("disputed_high", 0), total)
 
 
-def _injured_who_died(facts: list[Fact]) -> None:
+def _injured_who_died(text: str, facts: list[Fact]) -> None:
     """"injuring 9 people, 2 of whom later died": the 2 count as killed, and the injured figure keeps
-    only the survivors (7), so no one is counted twice."""
+    only the survivors (7), so no one is counted twice. "The wounded were taken to hospitals, where one of
+    them died" reaches back to the wounded figure further up."""
     for i, fact in enumerate(facts):
         if fact.outcome != "killed" or fact.fact_class not in COUNTED:
             continue
+        reach = 3 if _THE_WOUNDED.search(text, max(0, fact.span_start - 150), fact.span_start) else 1
         antecedent = next((f for f in reversed(facts[:i]) if f.fact_class in COUNTED
-                           and fact.sentence_idx - f.sentence_idx <= 1), None)
+                           and fact.sentence_idx - f.sentence_idx <= reach
+                           and (reach == 1 or f.outcome == "injured")), None)
         if antecedent is None or antecedent.outcome != "injured" or antecedent.best <= fact.best:
             continue
         of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
@@ -293,7 +297,7 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _named_attacker(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
-    _injured_who_died(facts)
+    _injured_who_died(text, facts)
     _parts_adding_up(text, facts)
     _inside_total(facts)
     _died_later(text, facts)
