@@ -12,7 +12,7 @@ from etl.extract.lexicon import LexiconError, read_yaml
 
 FILE = "background.yaml"
 _KINDS = ("cue", "time", "mask")
-_SCOPES = ("line", "block", "sentence", "before")
+_SCOPES = ("line", "block", "sentence", "before", "lead")
 _EFFECTS = ("past", "recent")
 _MONTHS = {m: n for n, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}

@@ -154,8 +154,9 @@ def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue],
     return best
 
 
-def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
-    """A decisive (kind: cue) rule that fires for this fact, with the words that fired it."""
+def _cue(fact: Fact, text: str, sent: str, s: int, lead: str) -> tuple[Rule, str] | None:
+    """A decisive (kind: cue) rule that fires for this fact, with the words that fired it (``lead``: the
+    document's first sentence, for rules of scope lead)."""
     for rule in rules():
         if rule.kind != "cue":
             continue
@@ -167,6 +168,8 @@ def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
             m = _link_block(rule, text, fact.span_start)
         elif rule.scope == "sentence":
             m = rule.pattern.search(sent)
+        elif rule.scope == "lead":
+            m = rule.pattern.search(lead)
         else:
             m = None
             for cand in rule.pattern.finditer(sent, max(0, s - rule.reach - 200), min(len(sent), s + 40)):
@@ -177,6 +180,15 @@ def _cue(fact: Fact, text: str, sent: str, s: int) -> tuple[Rule, str] | None:
         if m is not None:
             return rule, m.group(0)
     return None
+
+
+def _lead(text: str, bounds: list[tuple[int, int]]) -> str:
+    """The document's first sentence (with the next, when the first is a headline or dateline: no full stop)."""
+    if not bounds:
+        return text[:400]
+    first = text[bounds[0][0]:bounds[0][1]]
+    end = bounds[1][1] if len(bounds) > 1 and not _SENTENCE_END.search(first.rstrip()) else bounds[0][1]
+    return text[bounds[0][0]:end]
 
 
 def _link_block(rule: Rule, text: str, pos: int):
@@ -242,6 +254,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
         idx = max(0, bisect.bisect_right(starts, fact.span_start) - 1)
         by_sentence.setdefault(idx, []).append(fact)
     exact = published is not None
+    lead = _lead(text, bounds)
     # "The 2016 Brussels bombings ... killed 32": in an undated event note, a year up to the first figure's
     # sentence dates the note's own event (a year after it still marks an earlier one)
     first = min(f.span_start for f in todo)
@@ -274,7 +287,7 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
         all_dated = True
         for fact in group:
             s, e = fact.span_start - a, fact.span_end - a
-            hit = _cue(fact, text, sent, s)
+            hit = _cue(fact, text, sent, s, lead)
             if hit is not None:
                 fact.fact_class, fact.class_reason = "background", _why(*hit)
                 all_dated = False
