@@ -108,9 +108,10 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         trig = tail.group("trig")
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
-        if not tail.group("aux").strip() and norm in lex.active_triggers and (
+        aux_words = tail.group("aux").lower().split()
+        if (not aux_words or aux_words[-1] in ("have", "has", "had")) and norm in lex.active_triggers and (
                 active_object(sent, tail.end()) or mention_starts_at(sent, mentions, tail.end())):
-            continue
+            continue  # "five gunmen killed 3 people", "one of them is believed to have shot and killed the other"
         has_aux = bool(cue("real_aux").search(tail.group("aux")))
         if not has_aux and i > 0 and p.conj.fullmatch(sent[mentions[i - 1].end:mt.start]) and p.part_cue_before.search(
                 sent, max(0, mentions[i - 1].start - 40), mentions[i - 1].start):

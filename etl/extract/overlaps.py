@@ -113,6 +113,7 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
         antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
                                  None if c.high is None else max(c.high - n, 0), c.qualifier, c.vague, c.lexeme)
         antecedent.extras["died_later"] = n
+        fact.extras["died_of_injured"] = antecedent.fact_id
         antecedent.class_reason = f"{c.best} reported, {n} of whom died ({fact.fact_id}, counted as killed)"
         fact.class_reason = f"of the injured in {antecedent.fact_id}"
 

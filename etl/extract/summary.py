@@ -87,6 +87,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             crossed = crossed_backref(fact.extras.get("backref_text", ""), fact.outcome)
             referents = [f for f in prior if _compatible(group_of(f), group_of(fact))]
+            if fact.extras.get("died_of_injured"):  # "22 were treated, 3 of whom later died": dead not counted before
+                earlier.append(fact)
+                continue
             if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed and referents:
                 victims = [f for f in referents if group_of(f) != "perpetrator"] or referents
                 parent = max(victims, key=lambda f: f.best)
