@@ -172,6 +172,8 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
         for pos, i in enumerate(chain):
             if i in attached or mentions[i].kind == "unknown_singular":
                 continue  # "a street festival, and the attacker was shot": no person noun, not a victim
+            if _AGENT_BEFORE.search(sent, max(0, mentions[i].start - 8), mentions[i].start):
+                continue  # "killed by protesters and 7 demonstrators were wounded": the agent, not a victim
             later = next((attached[j] for j in chain[pos + 1:] if j in attached and attached[j].rule.startswith("subject")), None)
             earlier = next((attached[j] for j in reversed(chain[:pos]) if j in attached
                             and not attached[j].rule.startswith(("subject", "toll"))), None)
@@ -181,6 +183,7 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
                                          mentions[i].start, source.anchor, source.trigger)
 
 
+_AGENT_BEFORE = regex.compile(r"(?i)\bby\s+(?:the\s+)?\Z")
 _DEMOGRAPHIC = {"man", "men", "woman", "women", "boy", "boys", "girl", "girls", "child", "children", "adult", "adults",
                 "minor", "minors", "baby", "babies", "infant", "infants", "teenager", "teenagers", "male", "males",
                 "female", "females", "elderly"}
