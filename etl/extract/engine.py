@@ -68,6 +68,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
             continue  # "The wounded soldier", "the shooting suspect": an adjective, not a verb
         if word[:1].isupper() and sent[:tm.start()].strip():
             continue  # "Beats 1" radio: a capitalised name, not a verb
+        if word.lower() in lex.grammar["death_only_verbs"] and not cue("to_death").match(sent, tm.end("trig")):
+            continue  # "burning 8 people to death" counts; "burning two due" does not
         if word.lower() in ("shot", "shoot", "shoots", "shooting") and cue("shot_at").match(sent, tm.end("trig")):
             continue  # "shot at people": fired at, nobody hit
         if cue("killed_or_before").search(sent, max(0, tm.start() - 15), tm.start()):
@@ -109,9 +111,11 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         outcome = lex.outcome_of(lex.subject_triggers, trig)
         norm = " ".join(trig.lower().split())
         aux_words = tail.group("aux").lower().split()
-        if (not aux_words or aux_words[-1] in ("have", "has", "had")) and norm in lex.active_triggers and (
+        perfect = bool(aux_words) and aux_words[-1] in ("have", "has", "had")
+        if ((not aux_words and norm in lex.active_triggers) or perfect) and (
                 active_object(sent, tail.end()) or mention_starts_at(sent, mentions, tail.end())):
-            continue  # "five gunmen killed 3 people", "one of them is believed to have shot and killed the other"
+            continue  # "five gunmen killed 3 people", "one of them is believed to have shot and killed the other",
+            # "a gunman who had slain five officers"
         has_aux = bool(cue("real_aux").search(tail.group("aux")))
         if not has_aux and i > 0 and p.conj.fullmatch(sent[mentions[i - 1].end:mt.start]) and p.part_cue_before.search(
                 sent, max(0, mentions[i - 1].start - 40), mentions[i - 1].start):

@@ -63,6 +63,7 @@ def compiled() -> Patterns:
         (?P<total>(?:a\s+|the\s+)?total\s+of\s+|in\s+total\s+|altogether\s+)?
         (?:an?\s+family\s+of\s+)?
         (?:(?P<qual>{quals})\s+)?
+        (?:either\s+(?=\S+\s+or\s))?  # "either four or five"
         (?:between\s+(?P<n1>{num})\s+and\s+(?P<n2>{num})
           |(?P<n1>{num})(?P<plus>\+(?!\d))?(?:['’"”](?=\s))?(?:\s*\(\d[\d,]*\))?(?:\s*(?:-|–|\bto\b|\bor\b)\s*(?P<n2>{num}))?)
         (?:\s+(?P<qsuffix>{suffixes}))?"""
@@ -92,7 +93,7 @@ def compiled() -> Patterns:
     name_stops = _words(g["not_names"] + g["months"] + [m.capitalize() for m in g["months"]])
     # Cheap first-word test so the full count grammar runs only where a count can start.
     first_words = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
-    first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen", "half"}
+    first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen", "half", "either"}
     count_start = rf"\d|(?:{_words(first_words)})\b"
     its_people = _words(g["its_people"])
     np_alternatives = [
@@ -148,6 +149,7 @@ def compiled() -> Patterns:
                |\s+(?:from|on)\s+(?:his|her|their|its|our|the\s+other)\s+(?:own\s+)?side
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}[\p{{L}}'-]*){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
+               |\s+who\s+(?:were|was)\s+(?:not\s+)?(?-i:\p{{Ll}}+ing)\b[^,;.()\d]{{0,50}}?(?=\s+(?:were|was)\b)  # "passengers who were not wearing seat belts were injured"
                |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?:\s+(?:also|later|then)(?=\s))?(?=\s+(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\b)
                |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
                |\s+-\s+[^—–;.-]{{1,80}}?\s+-(?=\s)  # "Nine people - six soldiers and three civilians - were killed"
@@ -203,8 +205,8 @@ def compiled() -> Patterns:
                   (?:police|security\s+forces|officers|police\s+officers|troops|soldiers|guards|special\s+forces|commandos|the\s+army|army)
                  |(?:before\s+being|before\s+(?:he|she)\s+(?:was|is))\s+(?:later\s+|then\s+)?
                   (?P<how>shot\s+dead|shot\s+and\s+killed|killed|gunned\s+down|shot\s+and\s+wounded|shot\s+and\s+injured|wounded)
-                  \s+by\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}?  # "before being shot dead by a security guard"
-                  (?:police|security\s+forces|officers?|policem[ae]n|troops|soldiers?|guards?|special\s+forces|commandos|army|marksm[ae]n|snipers?))\b""", FLAGS),
+                  (?:\s+by\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,2}?  # "before being shot dead (by a security guard)"
+                  (?:police|security\s+forces|officers?|policem[ae]n|troops|soldiers?|guards?|special\s+forces|commandos|army|marksm[ae]n|snipers?))?)\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject_any}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),

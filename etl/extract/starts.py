@@ -21,7 +21,7 @@ def _vocabulary() -> tuple[frozenset, frozenset]:
     starters = {p.split()[0] for p in list(lex.qualifiers) + list(lex.vague) + list(lex.word_values)}
     starters |= {p.split()[0] for p in lex.person_plural}
     starters |= {"a", "an", "one", "the", "his", "her", "their", "another", "others", "he", "she", "in",
-                 "altogether", "total", "between", "hundred", "thousand", "dozen", "all", "both", "half"}
+                 "altogether", "total", "between", "hundred", "thousand", "dozen", "all", "both", "half", "either"}
     singular_heads = {p.split()[-1] for p in lex.person_singular} | {p.split()[-1] for p in lex.person_plural}
     return frozenset(w.lower() for w in starters), frozenset(w.lower() for w in singular_heads)
 
