@@ -7,6 +7,7 @@ gives no killed figure of its own.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import regex
 
@@ -31,6 +32,7 @@ def _survivors() -> regex.Pattern:
     num = rf"(?P<n>\d{{1,4}}|{trie_alternation([*load().word_values, *load().vague])})"
     return regex.compile(
         rf"(?i)\b(?:(?:only|just)\s+{num}\s+(?:[\w-]+\s+){{0,2}}?survived"
+        rf"|(?<=,\s+){num}\s+(?:people\s+|passengers\s+)?survived"  # "Of the 47 occupants, 19 survived"
         rf"|all\s+but\s+{num}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
         rf"|{num}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
         r"(?:died|were\s+killed|perished|drowned)"
@@ -67,8 +69,22 @@ def _capacity(text: str, until: int):
         if mt.category is None and not regex.match(r"(?i)\s*(?:people|passengers|persons|occupants)?\s*(?:on\s+board|aboard)|\s*(?:,|\.|\s+and\b)",
                                                     text[mt.end:]):
             continue
-        return mt
+        return _and_crew(text, mt)
     return None
+
+
+def _and_crew(text: str, mt):
+    """"112 passengers and 9 crew": the second group on board is counted with the first."""
+    joined = regex.match(r"\s+and\s+", text[mt.end:mt.end + 8])
+    if joined is None:
+        return mt
+    m = compiled().np.match(text, mt.end + joined.end())
+    other = mention_from_match(m) if m else None
+    if (other is None or other.singular or other.count.vague or other.count.best is None
+            or not regex.match(r"(?i)crew|crew\s+members|staff|passengers|pilots", other.noun or "")):
+        return mt
+    total = mt.count.best + other.count.best
+    return replace(mt, end=other.end, count=Count(total, total, total))
 
 
 def _aboard_minus_survivors(text: str) -> list[Fact]:
@@ -76,7 +92,7 @@ def _aboard_minus_survivors(text: str) -> list[Fact]:
     found = _survivors().search(text)
     if found is None:
         return []
-    aboard = _capacity(text, found.start())
+    aboard = _capacity(text, found.start()) or _capacity(text, found.end() + 60)  # "the only survivor among the 41"
     if aboard is None or aboard.count.best is None:
         return []
     parsed = (1, False, None) if found.group("sole") else parse_number(found.group("n"))
@@ -84,6 +100,7 @@ def _aboard_minus_survivors(text: str) -> list[Fact]:
     if lived is None or not 0 < lived < aboard.count.best:
         return []
     dead = aboard.count.best - lived
-    return [Fact(outcome="killed", count=Count(dead, dead, dead), span_start=aboard.start, span_end=found.end(),
-                 quote=text[aboard.start:found.end()], rule="aboard_minus_survivors:killed",
+    start, end = min(aboard.start, found.start()), max(aboard.end, found.end())
+    return [Fact(outcome="killed", count=Count(dead, dead, dead), span_start=start, span_end=end,
+                 quote=text[start:end], rule="aboard_minus_survivors:killed",
                  victim_category=aboard.category, victim_group=aboard.noun, extras={"trigger": found.group(0)})]

@@ -133,8 +133,9 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
         if mt.kind == "bare_singular" and not (has_aux or cue("headline_start").fullmatch(sent, 0, mt.start)
                                                or cue("shared_determiner").search(sent, max(0, mt.start - 40), mt.start)):
             continue  # "Farmer killed in Selea." only as a headline-style sentence opening
-        if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished"):
-            continue
+        if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished") and not norm.startswith(
+                ("suffered ", "sustained ")):
+            continue  # "He died", "she suffered a broken spine"; not "he shot"
         if mt.kind in ("bareplural", "unknown_singular", "name") and not has_aux:
             continue
         if mt.kind == "bareplural" and cue("singular_aux").search(tail.group("aux")):

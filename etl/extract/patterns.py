@@ -115,7 +115,7 @@ def compiled() -> Patterns:
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
         r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))",
-        r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died))",
+        r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died|suffered|sustained))",
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
         # "Artan was killed"
