@@ -293,6 +293,30 @@ def victims_taken_to_hospital(text: str, facts: list[Fact]) -> None:
                 fact.class_reason = f"the {total} victims counted before, taken to hospital"
 
 
+_STATUS = regex.compile(r"(?i)(?:remain(?:s|ed)?\s+|still\s+)?in\s+(?:hospital|critical\s+condition|serious\s+condition"
+                        r"|intensive\s+care)|remain(?:s|ed)?\s+hospitali[sz]ed")
+
+
+def is_status(fact: Fact) -> bool:
+    """Is the injured fact told only by a condition ("in critical condition", "remain in hospital")?"""
+    return fact.outcome == "injured" and bool(_STATUS.fullmatch(fact.extras.get("trigger", "")))
+
+
+def _status_of_the_injured(facts: list[Fact]) -> None:
+    """"13 were wounded. At least three are in critical condition", "... 112 people remain in hospital":
+    people described by their condition or by still being in hospital are some of the injured counted
+    elsewhere in the text; such a figure stands alone only when the text gives no other injured figure."""
+    told = [f for f in facts if f.outcome == "injured" and f.fact_class in COUNTED and not is_status(f)]
+    if not told:
+        return
+    parent = max(told, key=lambda f: f.best)
+    for fact in facts:
+        if (fact.fact_class in COUNTED and is_status(fact)
+                and not (parent.count.vague and fact.best > parent.best)):  # "dozens hurt ... 105 remain in hospital"
+            fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
+            fact.class_reason = f"some of the injured of {parent.fact_id}, told by their condition"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _named_attacker(text, facts)
@@ -305,3 +329,4 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _how_the_dead_died(facts)
     _bodies_of_the_dead(text, facts)
     _total_with_attackers(text, facts)
+    _status_of_the_injured(facts)

@@ -172,7 +172,7 @@ def compiled() -> Patterns:
     adverbs = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also
                           |eventually|subsequently|since|finally|initially|already))*"""
     change = r"""(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stood\s+at|stands\s+at
-                   |went\s+up\s+to|raised|revised|updated|put|stood|stands|hit)(?:\s+(?:down|downward|downwards|up|upward|upwards))?(?:\s+to|\s+at|\s+from)?"""
+                   |went\s+up\s+to|raised|revised|updated|put|stood|stands|hit)(?:\s+(?:down|downward|downwards|up|upward|upwards))?(?:,?\s+to|\s+at|\s+from)?"""
     toll_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is|of|at|to)(?:\s+to|\s+at)?)"""
     weak_verb = rf"""{adverbs}\s+{change}"""
     # after "the death toll from the bombing ...", a bare "at"/"of" belongs to the phrase, not the verb

@@ -13,8 +13,8 @@ import regex
 
 from etl.extract.lexicon import load
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps,
-                                  victims_taken_to_hospital)
+from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, is_status,
+                                  mark_overlaps, victims_taken_to_hospital)
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -23,6 +23,7 @@ _APART = {"perpetrator"}
 _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
+_PAST_PERFECT_TOLL = regex.compile(r"(?i)\bhad\s+(?:\w+\s+){0,2}?(?:stood|been|reached|risen|climbed)\b")
 _THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
@@ -61,11 +62,17 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.count_anchor = "cumulative"
             if fact.fact_class == "news":
                 fact.fact_class, fact.class_reason = "cumulative", "stated as a total"
-    explicit_injured = any(f.outcome == "injured" and f.fact_class in COUNTED and not _shot_trigger(f) for f in facts)
+    explicit_injured = any(f.outcome == "injured" and f.fact_class in COUNTED and not _shot_trigger(f) and not is_status(f)
+                           for f in facts)
     for fact in facts:
         if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact) and group_of(fact) != "perpetrator":
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
+    for fact in facts:  # "The toll rose to 47 on Monday. The toll had stood at 39 on Sunday."
+        if fact.count_anchor == "cumulative" and _PAST_PERFECT_TOLL.search(fact.quote) and any(
+                f is not fact and f.count_anchor == "cumulative" and f.outcome == fact.outcome
+                and f.fact_class in COUNTED and not _PAST_PERFECT_TOLL.search(f.quote) for f in facts):
+            fact.fact_class, fact.class_reason = "repeat", "an earlier figure of the running toll (past perfect)"
     mark_overlaps(text, facts)
     earlier: list[Fact] = []
     for fact in facts:
