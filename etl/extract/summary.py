@@ -65,7 +65,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     explicit_injured = any(f.outcome == "injured" and f.fact_class in COUNTED and not _shot_trigger(f) and not is_status(f)
                            for f in facts)
     for fact in facts:
-        if explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact) and group_of(fact) != "perpetrator":
+        if (explicit_injured and fact.fact_class in COUNTED and _shot_trigger(fact) and group_of(fact) != "perpetrator"
+                and not any(f.rule == "subject:killed+fatally" and f.sentence_idx == fact.sentence_idx for f in facts)):
+            # (not "23 people were shot, four of them fatally": that tells every outcome)
             fact.fact_class = "repeat"
             fact.class_reason = "people 'shot' overlap the explicit killed/wounded figures"
     for fact in facts:  # "The toll rose to 47 on Monday. The toll had stood at 39 on Sunday."
