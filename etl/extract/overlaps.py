@@ -317,9 +317,31 @@ def _status_of_the_injured(facts: list[Fact]) -> None:
             fact.class_reason = f"some of the injured of {parent.fact_id}, told by their condition"
 
 
+_ATTACKER_WORD = regex.compile(r"(?i)\b(?:gunm[ae]n|suspects?|attackers?|assailants?|shooters?|bombers?|killers?|perpetrators?"
+                               r"|robbers?|hijackers?|stabbers?)\b(?!['’])")  # not "the suspect's vehicle"
+_PERSON_WORD = regex.compile(r"(?i)\b(?:victims?|wom[ae]n|m[ae]n|boys?|girls?|child(?:ren)?|officers?|policem[ae]n|guards?"
+                             r"|drivers?|passengers?|patrons?|customers?|residents?|students?|wife|husband|sons?|daughters?"
+                             r"|mother|father|teenagers?|people|persons?|bouncers?|worshippers?|neighbou?rs?)\b")
+
+
+def _pronoun_attacker(text: str, facts: list[Fact]) -> None:
+    """"Bouncers tackled and disarmed the gunman. He suffered minor injuries": "he" or "she" whose nearest
+    person before is the attacker is the attacker."""
+    for fact in facts:
+        if fact.extras.get("kind") != "pronoun" or fact.fact_class not in COUNTED or group_of(fact) == "perpetrator":
+            continue
+        before = text[max(0, fact.span_start - 200):fact.span_start]
+        attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
+        other = [m.end() for m in _PERSON_WORD.finditer(before)]
+        if attacker and attacker[-1] > max(other, default=-1):
+            fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
+            fact.class_reason = "'he' or 'she' is the attacker named just before"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _named_attacker(text, facts)
+    _pronoun_attacker(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(text, facts)
