@@ -121,7 +121,7 @@ class Lexicon:
     grammar: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, list[dict]] = field(default_factory=dict)        # file -> rules (for example tests)
     subject_phrases: list[tuple[str, str]] = field(default_factory=list)  # (regex source, outcome)
-    loose_subject_phrases: list[str] = field(default_factory=list)  # the same without lookarounds (for re2)
+    subject_phrase_heads: set[str] = field(default_factory=set)  # their last words (for the prefilter)
 
     def outcome_of(self, table: dict[str, str], phrase: str) -> str:
         """Outcome for a matched trigger phrase (whitespace-normalised, case-insensitive); a subject
@@ -134,11 +134,9 @@ class Lexicon:
             raise KeyError(phrase)
         return found
 
-    def subject_phrase_source(self, loose: bool = False) -> str:
-        """One alternation of every ``subject_phrases`` grammar (empty when there is none); ``loose``:
-        without lookarounds, matching a superset (for the re2 prefilter)."""
-        sources = self.loose_subject_phrases if loose else [source for source, _ in self.subject_phrases]
-        return "|".join(f"(?:{source})" for source in sources)
+    def subject_phrase_source(self) -> str:
+        """One alternation of every ``subject_phrases`` grammar (empty when there is none)."""
+        return "|".join(f"(?:{source})" for source, _ in self.subject_phrases)
 
 
 def _load_numbers(lex: Lexicon) -> None:
@@ -196,11 +194,11 @@ def _load_outcomes(lex: Lexicon) -> None:
                 table.setdefault(_norm(phrase), outcome)
         for grammar in rule.get("subject_phrases") or ():
             lex.subject_phrases.append((_subject_phrase(rule["rule"], grammar), outcome))
-            lex.loose_subject_phrases.append(_subject_phrase(rule["rule"], grammar, loose=True))
+            lex.subject_phrase_heads.update(_norm(h) for h in grammar["heads"])
     lex.rules["outcomes.yaml"] = data
 
 
-def _subject_phrase(rule: str, grammar: dict, loose: bool = False) -> str:
+def _subject_phrase(rule: str, grammar: dict) -> str:
     """Regex source of one ``subject_phrases`` grammar: VERB [up to N free words] [REQUIRED word
     [up to N free words]] HEAD, where no free word is one of ``not``. "suffered a severe foot wound",
     "treated for hypothermia and other injuries"; with ``not: [no]``, never "suffered no injuries"."""
@@ -212,14 +210,14 @@ def _subject_phrase(rule: str, grammar: dict, loose: bool = False) -> str:
         raise LexiconError(f"{where}: 'max_words' must be a whole number from 0 to 5")
     blocked = [_norm(w) for w in grammar.get("not") or ()]
     free = r"[\p{L}'’.-]+\s+"  # "St. Jude": an abbreviation's point stays inside a sentence
-    if blocked and not loose:
+    if blocked:
         free = rf"(?!(?:{trie_alternation(blocked)})\b){free}"
     words = rf"(?:{free}){{0,{most}}}?"
     required = [_norm(w) for w in grammar.get("required") or ()]
     middle = rf"{words}(?:{trie_alternation(required)})\s+{words}" if required else words
     verbs = trie_alternation([_norm(v) for v in grammar["verbs"]])
     heads = trie_alternation([_norm(h) for h in grammar["heads"]])
-    return rf"(?:{verbs})\s+{middle}(?:{heads})" + ("" if loose else r"(?![\w-])")
+    return rf"(?:{verbs})\s+{middle}(?:{heads})(?![\w-])"
 
 
 @functools.cache

@@ -130,7 +130,8 @@ def compiled() -> Patterns:
     subject = _words(lex.subject_triggers)
     if lex.subject_phrases:  # "suffered a severe foot wound": a grammar, after the listed phrases
         subject = rf"{subject}|{lex.subject_phrase_source()}"
-    subject_any = "|".join(filter(None, [_words(lex.subject_triggers), lex.subject_phrase_source(loose=True)]))
+    # the prefilter finds a phrase grammar's sentence by its last word ("suffered a severe foot wound")
+    subject_any = _words(list(lex.subject_triggers) + sorted(lex.subject_phrase_heads))
     active = _words(lex.active_triggers)
     np = rf"(?<![\w,.:/-])(?:{np_body})(?![\w-])"
     trigger_words = _words(list(lex.subject_triggers) + list(lex.active_triggers))
