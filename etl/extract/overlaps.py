@@ -176,7 +176,7 @@ def _died_later(text: str, facts: list[Fact]) -> None:
                 and prev.best == 1 and fact.sentence_idx == prev.sentence_idx + 1 and prev.fact_class in COUNTED):
             prev.fact_class, prev.class_reason = "repeat", f"the injured person later died ({fact.fact_id})"
     for fact in facts:  # "Alton Sterling, 37, was shot" ... "Sterling was killed": one person, killed
-        surname = _single_name(fact) if fact.outcome == "injured" and fact.fact_class in COUNTED else None
+        surname = single_name(fact) if fact.outcome == "injured" and fact.fact_class in COUNTED else None
         if surname and any(f.outcome == "killed" and f.fact_class in COUNTED and regex.search(
                 rf"\b{regex.escape(surname)}\b", f.quote) for f in facts):
             fact.fact_class, fact.class_reason = "repeat", f"{surname} is reported killed"
@@ -194,7 +194,7 @@ def _died_later(text: str, facts: list[Fact]) -> None:
                 fact.class_reason = f"the attacker later died ({attacker_killed[0].fact_id})"
 
 
-def _single_name(fact: Fact) -> str | None:
+def single_name(fact: Fact) -> str | None:
     """The surname of a fact about one named person ("Alton Sterling, 37" -> "Sterling")."""
     name = fact.extras.get("name") or (fact.extras.get("np") if fact.extras.get("kind") in ("name", "object_name") else None)
     if not name or fact.best != 1:
@@ -246,102 +246,8 @@ def _total_with_attackers(text: str, facts: list[Fact]) -> None:
                     fact.class_reason = f"inside {total.fact_id} ({total.best}), which includes the attackers"
 
 
-def _named_attacker(text: str, facts: list[Fact]) -> None:
-    """"The suspect Corey Henderson shot Barney ... Henderson was shot and killed": a named person the text
-    earlier calls the suspect or gunman, or who shot or stabbed someone, is the attacker."""
-    for fact in facts:
-        surname = _single_name(fact) if fact.outcome == "killed" and fact.fact_class in COUNTED else None
-        if surname is None or group_of(fact) == "perpetrator":
-            continue
-        name = regex.escape(surname)
-        if regex.search(rf"(?i:suspect|gunman|shooter|attacker|assailant|killer|bomber),?\s+(?:\p{{Lu}}[\p{{L}}.'’-]*\s+){{0,3}}{name}\b"
-                        rf"|\b{name},?\s+(?:then\s+|allegedly\s+|later\s+|also\s+|first\s+)?(?:opened\s+fire|fired\s+at"
-                        rf"|(?:shot|stabbed|killed)\s+(?:and\s+killed\s+)?(?:his|her|a|an|the|him|(?-i:\p{{Lu}})))\b",
-                        text[:fact.span_start]):
-            fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
-            fact.class_reason = f"{surname} is the attacker named earlier"
-
-
-_TO_HOSPITAL = regex.compile(r"(?i)\b(?:taken|rushed|transported|airlifted|evacuated|brought|flown)\b[^.;]{0,40}?\bhospitals?\b")
-
-
-def victims_taken_to_hospital(text: str, facts: list[Fact]) -> None:
-    """"A woman and her daughter were stabbed to death and two other children were wounded ... a woman and
-    three children had been taken to hospitals with critical injuries": the injured figures of a sentence
-    about taking people to hospital that add up to everyone counted before are those victims again."""
-    by_sentence: dict[int, list[Fact]] = {}
-    for fact in facts:
-        if fact.outcome == "injured" and fact.fact_class == "news" and fact.count_anchor != "cumulative":
-            by_sentence.setdefault(fact.sentence_idx, []).append(fact)
-    for idx, group in by_sentence.items():
-        first, last = group[0], group[-1]
-        told = text[first.span_start:last.span_end + 80]
-        if (not _TO_HOSPITAL.search(told) or ADDITIVE.search(text, max(0, first.span_start - 30), last.span_end)
-                or any("other" in f.extras.get("np", "").lower() for f in group)):
-            continue
-        ids = {f.fact_id for f in group}
-        updated = [f for f in facts if f.extras.get("updated_by") in ids and f.sentence_idx < idx]
-        before = [f for f in facts if f.sentence_idx < idx and (f.fact_class in COUNTED or f in updated)
-                  and f.outcome in ("killed", "injured") and group_of(f) != "perpetrator"]
-        total = sum(f.best for f in group)
-        if total >= 2 and before and total == sum(f.best for f in before):
-            for fact in updated:  # the figure this sentence seemed to update stands again
-                fact.fact_class, fact.class_reason = "news", None
-                del fact.extras["updated_by"]
-            for fact in group:
-                fact.fact_class = "repeat"
-                fact.class_reason = f"the {total} victims counted before, taken to hospital"
-
-
-_STATUS = regex.compile(r"(?i)(?:remain(?:s|ed)?\s+|still\s+)?in\s+(?:hospital|critical\s+condition|serious\s+condition"
-                        r"|intensive\s+care)|remain(?:s|ed)?\s+hospitali[sz]ed")
-
-
-def is_status(fact: Fact) -> bool:
-    """Is the injured fact told only by a condition ("in critical condition", "remain in hospital")?"""
-    return fact.outcome == "injured" and bool(_STATUS.fullmatch(fact.extras.get("trigger", "")))
-
-
-def _status_of_the_injured(facts: list[Fact]) -> None:
-    """"13 were wounded. At least three are in critical condition", "... 112 people remain in hospital":
-    people described by their condition or by still being in hospital are some of the injured counted
-    elsewhere in the text; such a figure stands alone only when the text gives no other injured figure."""
-    told = [f for f in facts if f.outcome == "injured" and f.fact_class in COUNTED and not is_status(f)]
-    if not told:
-        return
-    parent = max(told, key=lambda f: f.best)
-    for fact in facts:
-        if (fact.fact_class in COUNTED and is_status(fact)
-                and not (parent.count.vague and fact.best > parent.best)):  # "dozens hurt ... 105 remain in hospital"
-            fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
-            fact.class_reason = f"some of the injured of {parent.fact_id}, told by their condition"
-
-
-_ATTACKER_WORD = regex.compile(r"(?i)\b(?:gunm[ae]n|suspects?|attackers?|assailants?|shooters?|bombers?|killers?|perpetrators?"
-                               r"|robbers?|hijackers?|stabbers?)\b(?!['’])")  # not "the suspect's vehicle"
-_PERSON_WORD = regex.compile(r"(?i)\b(?:victims?|wom[ae]n|m[ae]n|boys?|girls?|child(?:ren)?|officers?|policem[ae]n|guards?"
-                             r"|drivers?|passengers?|patrons?|customers?|residents?|students?|wife|husband|sons?|daughters?"
-                             r"|mother|father|teenagers?|people|persons?|bouncers?|worshippers?|neighbou?rs?)\b")
-
-
-def _pronoun_attacker(text: str, facts: list[Fact]) -> None:
-    """"Bouncers tackled and disarmed the gunman. He suffered minor injuries": "he" or "she" whose nearest
-    person before is the attacker is the attacker."""
-    for fact in facts:
-        if fact.extras.get("kind") != "pronoun" or fact.fact_class not in COUNTED or group_of(fact) == "perpetrator":
-            continue
-        before = text[max(0, fact.span_start - 200):fact.span_start]
-        attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
-        other = [m.end() for m in _PERSON_WORD.finditer(before)]
-        if attacker and attacker[-1] > max(other, default=-1):
-            fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
-            fact.class_reason = "'he' or 'she' is the attacker named just before"
-
-
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
-    _named_attacker(text, facts)
-    _pronoun_attacker(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(text, facts)
@@ -351,4 +257,3 @@ def mark_overlaps(text: str, facts: list[Fact]) -> None:
     _how_the_dead_died(facts)
     _bodies_of_the_dead(text, facts)
     _total_with_attackers(text, facts)
-    _status_of_the_injured(facts)

@@ -11,10 +11,11 @@ import functools
 
 import regex
 
-from etl.extract.lexicon import load
+from etl.extract.attackers import mark_attackers
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, is_status,
-                                  mark_overlaps, victims_taken_to_hospital)
+from etl.extract.hospital import is_status, status_of_the_injured, victims_taken_to_hospital
+from etl.extract.lexicon import load
+from etl.extract.overlaps import ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps
 from etl.extract.patterns import compiled
 from etl.facts import Fact
 
@@ -75,7 +76,9 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 f is not fact and f.count_anchor == "cumulative" and f.outcome == fact.outcome
                 and f.fact_class in COUNTED and not _PAST_PERFECT_TOLL.search(f.quote) for f in facts):
             fact.fact_class, fact.class_reason = "repeat", "an earlier figure of the running toll (past perfect)"
+    mark_attackers(text, facts)
     mark_overlaps(text, facts)
+    status_of_the_injured(facts)
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
