@@ -16,7 +16,7 @@ _MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z"
 _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
                              regex.I)
 _AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)
-_NAME_COMMA_BEFORE = regex.compile(r"(?-i:\p{Lu}[\p{L}\p{M}.'’-]*)['’]?\s*,\s*\Z")
+_NAME_COMMA_BEFORE = regex.compile(r"\p{L}[\p{L}\p{M}.'’-]*['’]?\s*,\s*\Z")  # "Buddy Holly, 22,", "The executive, 61,"
 _COMMA_AFTER = regex.compile(r"\s*,")
 _KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?of\s+(?:all\s+)?(?:the|its|his|her|their)?\s*\Z",
@@ -63,7 +63,7 @@ def is_noise(sent: str, mt: Mention) -> bool:
             return True
         if (figure.isdigit() and int(figure) <= 120 and _NAME_COMMA_BEFORE.search(before)
                 and _COMMA_AFTER.match(after)):
-            return True  # "Buddy Holly, 22, and the pilot": an age after a name
+            return True  # "Buddy Holly, 22, and the pilot", "The executive, 61, and his pilot": an age
         if p.month_near.search(before) or _MONTH_AFTER.match(after):
             return True
         if p.unit_after.match(after):

@@ -184,12 +184,13 @@ def compiled() -> Patterns:
         active=regex.compile(rf"\b(?P<trig>{active})\b(?:\s+and\s+(?P<trig2>{active})\b)?\s+", FLAGS),
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people|unidentified|"
                                  rf"mutilated|decomposed|charred|burned|burnt|bullet-riddled|decapitated)\s+)?(?P<trig>{nouns})\b", FLAGS),
-        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+(?:[^,.;]|,(?!\s+(?:which|who|where|while|but|and)\b)){{1,100}}?{phrase_verb}|{toll_verb})
-                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for)\s+[^,.;]{{1,80}}?)?{weak_verb}
+        toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+(?:[^,.;]|\.(?=\d)|,(?!\s+(?:which|who|where|while|but|and)\b)){{1,100}}?{phrase_verb}|{toll_verb})
+                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for|who)\s+(?:[^,.;]|\.(?=\d)){{1,120}}?)?{weak_verb}
                                   |(?:raising|bringing|pushing|taking|lifting|revised|revising|lowered|lowering|raised
                                      |updated|updating|corrected|correcting|cut|cutting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
                                    (?P<trig>{toll})\b(?:\s+[^,.;\d]{{1,80}}?)?(?:\s+(?:down|up)(?:wards?)?)?\s+to)\s+""", FLAGS),
-        conj=regex.compile(r"""\A(?:\s+(?-i:\p{Ll}+ing)\b[^,;.()]{1,60}?(?=\s*,))?  # "a candidate running for a seat, his driver"
+        conj=regex.compile(r"""\A(?:\s*,\s*\d{1,3}(?=\s*,))?  # "The executive, 61, and his pilot": an age aside
+                               (?:\s+(?-i:\p{Ll}+ing)\b[^,;.()]{1,60}?(?=\s*,))?  # "a candidate running for a seat, his driver"
                                (?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|as\s+well\s+as|plus|&)\s+)
                                (?:(?:the|all|all\s+the|all\s+of\s+the|his|her|their)\s+)?\Z""", FLAGS),
         part_cue_before=regex.compile(rf"(?:{_words(g['part_cues'])})\s*:?\s*(?:were\s+|are\s+)?(?:at\s+least\s+)?\Z", FLAGS),
