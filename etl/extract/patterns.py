@@ -185,7 +185,7 @@ def compiled() -> Patterns:
         noun_after=regex.compile(rf"\s+(?:(?:more|other|additional|further|confirmed|reported|civilian|people|unidentified|"
                                  rf"mutilated|decomposed|charred|burned|burnt|bullet-riddled|decapitated)\s+)?(?P<trig>{nouns})\b", FLAGS),
         toll=regex.compile(rf"""\b(?:(?P<trig>{toll})\b(?:\s+(?:from|in|of|after|for)\s+(?:[^,.;]|\.(?=\d)|,(?!\s+(?:which|who|where|while|but|and)\b)){{1,100}}?{phrase_verb}|{toll_verb})
-                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for|who)\s+(?:[^,.;]|\.(?=\d)){{1,120}}?)?{weak_verb}
+                                  |(?P<trig>{weak})\b(?:\s+(?:from|in|of|after|for|who)\s+(?:(?!since\b)[^,.;]|\.(?=\d)){{1,120}}?)?{weak_verb}
                                   |(?:raising|bringing|pushing|taking|lifting|revised|revising|lowered|lowering|raised
                                      |updated|updating|corrected|correcting|cut|cutting)\s+(?:the\s+)?(?:overall\s+|total\s+)?
                                    (?P<trig>{toll})\b(?:\s+[^,.;\d]{{1,80}}?)?(?:\s+(?:down|up)(?:wards?)?)?\s+to)\s+""", FLAGS),
