@@ -107,7 +107,7 @@ def compiled() -> Patterns:
         rf"(?={count_start})(?P<count>{count}){noun_part}",
         rf"(?P<another>another|one\s+other|a\s+second|the\s+other)(?!\s+(?:{num}))(?!\s+\p{{L}}+\s+(?:was|were)\b)",
         # "a fourth died later": one more person
-        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed|wounded|injured|hurt|killed))",
+        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed|wounded|injured|hurt|killed|later|escaped|suffered|sustained))",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
         rf"(?P<poss>his|her|their|its(?=\s+(?:{its_people})\b))\s+(?P<possplural>{plural})\b",
@@ -128,8 +128,8 @@ def compiled() -> Patterns:
     np_body = "(?:" + "\n|".join(np_alternatives) + ")"
     aux = _words(g["auxiliaries"])
     subject = _words(lex.subject_triggers)
-    if lex.subject_phrases:  # "suffered a severe foot wound": a grammar, after the listed phrases
-        subject = rf"{subject}|{lex.subject_phrase_source()}"
+    if lex.subject_phrases:  # "suffered a severe foot wound", "arrested with a gunshot wound": a grammar, tried first
+        subject = rf"{lex.subject_phrase_source()}|{subject}"
     # the prefilter finds a phrase grammar's sentence by its last word ("suffered a severe foot wound")
     subject_any = _words(list(lex.subject_triggers) + sorted(lex.subject_phrase_heads))
     active = _words(lex.active_triggers)
@@ -198,7 +198,7 @@ def compiled() -> Patterns:
             r"""\b(?:(?:blew|blows|blow|blowing)\s+(?:himself|herself|themselves)\s+up
                  |(?:detonated|detonates|detonate|detonating)\s+(?:himself|herself|themselves)
                  |(?:turned|turns|turning|turn)\s+the\s+(?:gun|weapon)\s+on\s+(?:himself|herself|themselves)
-                 |(?:shot|killed|stabbed|shooting|stabbing)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
+                 |(?:shot|killed|stabbed|shooting|stabbing|hanged|hanging|hung)\s+(?:himself|herself|themselves)|committed\s+suicide|took\s+(?:his|her)\s+own\s+life
                  |(?:died|dead)\s+(?:of|from)\s+(?:an?\s+)?(?:apparent(?:ly)?\s+)?self-inflicted\s+(?:gunshot\s+)?wounds?
                  |killing\s+(?:only\s+)?(?:himself|herself|themselves)|committing\s+suicide|killed\s+themselves
                  |exploded\s+(?:himself|herself|themselves)
