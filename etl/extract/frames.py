@@ -121,6 +121,8 @@ def subject_frame(sent: str, mentions: list[Mention], attached: dict) -> None:
             continue  # "five gunmen killed 3 people", "one of them is believed to have shot and killed the other",
             # "a gunman who had slain five officers"
         has_aux = bool(cue("real_aux").search(tail.group("aux")))
+        if norm == "in hospital" and not has_aux:
+            continue  # "Two doctors in hospital said": being in hospital needs its verb ("were in hospital")
         if not has_aux and i > 0 and p.conj.fullmatch(sent[mentions[i - 1].end:mt.start]) and p.part_cue_before.search(
                 sent, max(0, mentions[i - 1].start - 40), mentions[i - 1].start):
             continue  # "killing 15 people, including 13 policemen and 1 soldier killed": the last member of the list

@@ -106,8 +106,8 @@ def compiled() -> Patterns:
         # "at least 27 people", "dozens of villagers", "16"
         rf"(?={count_start})(?P<count>{count}){noun_part}",
         rf"(?P<another>another|one\s+other|a\s+second|the\s+other)(?!\s+(?:{num}))(?!\s+\p{{L}}+\s+(?:was|were)\b)",
-        # "a fourth died later": one more person
-        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|succumbed|wounded|injured|hurt|killed|later|escaped|suffered|sustained))",
+        # "a fourth died later", "wounding a third,": one more person
+        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|were|succumbed|wounded|injured|hurt|killed|later|escaped|suffered|sustained)|\s*[,.;](?!\d))",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
         rf"(?P<poss>his|her|their|its(?=\s+(?:{its_people})\b))\s+(?P<possplural>{plural})\b",
@@ -137,6 +137,7 @@ def compiled() -> Patterns:
     trigger_words = _words(list(lex.subject_triggers) + list(lex.active_triggers))
     gap = rf"""(?:\s*\([^()]{{0,120}}\)
                |\s*\[[^\[\]]{{0,40}}\]
+               |\s*,\s*(?:{_words(g['part_cues'])})\b[^;.,]{{0,100}},  # "Eight people, including an officer who was shot, were ..."
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
                |\s*,[^,;.()]{{1,70}},
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
