@@ -25,6 +25,8 @@ _DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 _PAST_PERFECT_TOLL = regex.compile(r"(?i)\bhad\s+(?:\w+\s+){0,2}?(?:stood|been|reached|risen|climbed)\b")
+_AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")
+_CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z")
 _THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
@@ -101,6 +103,26 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             referents = [f for f in prior if _compatible(group_of(f), group_of(fact))]
             if fact.extras.get("died_of_injured"):  # "22 were treated, 3 of whom later died": dead not counted before
                 earlier.append(fact)
+                continue
+            larger = [f for f in prior if f.best >= fact.best and group_of(f) != "perpetrator"]
+            if _AMONG_TRIGGER.match(fact.extras.get("trigger", "")) and larger and not ADDITIVE.search(window):
+                # "leaving 87 people dead. Eight of the attackers were among the dead"
+                parent = max(larger, key=lambda f: f.best)
+                fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
+                fact.class_reason = f"among the {fact.outcome} of {parent.fact_id}"
+                continue
+            attackers = [f for f in prior if group_of(f) == "perpetrator"]
+            if (group_of(fact) == "perpetrator" and attackers and fact.best >= 2
+                    and _DEFINITE.match(fact.extras.get("np", fact.quote)) and sum(f.best for f in attackers) <= fact.best):
+                for f in attackers:  # "A bomber blew herself up ... A second bomber struck ... Both bombers died"
+                    f.fact_class, f.parent_fact_id = "part", fact.fact_id
+                    f.class_reason = f"one of the attackers of {fact.fact_id}, told again as a whole"
+                earlier[:] = [f for f in earlier if f not in attackers] + [fact]
+                continue
+            if _CLAIM_BEFORE.search(text, max(0, fact.span_start - 40), fact.span_start) and any(
+                    _compatible(group_of(f), group_of(fact)) for f in prior):
+                fact.fact_class = "repeat"  # "killing five soldiers. Al Shabaab claimed to have killed 20"
+                fact.class_reason = "a claim beside a reported figure; the reported figure stays best"
                 continue
             if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed and referents:
                 victims = [f for f in referents if group_of(f) != "perpetrator"] or referents
