@@ -108,6 +108,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
     p = compiled()
     facts: list[Fact] = []
     last_by_outcome: dict[str, Fact] = {}
+    nearest: Fact | None = None
     covered = []
     for i, mt in enumerate(mentions):
         att = attached.get(i)
@@ -152,7 +153,8 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             fact.extras["part_of"] = parent
             fact.fact_class = "part"
             fact.class_reason = "sub-count of an earlier figure in the sentence"
-        elif parent is not None and ((mt.backref and not crossed_backref(sent[mt.start:mt.end], att.outcome)) or (
+        elif parent is not None and ((mt.backref and not crossed_backref(sent[mt.start:mt.end], att.outcome)
+                                      and (nearest is parent or nearest is None)) or (
                 mt.bare and mt.count.vague and _COMMA_ONLY.fullmatch(sent, parent.span_end - offset, mt.start))):
             # "74 people were hurt, many with severe burns": a vague part right after its figure
             # "Four people were stabbed, one of whom was critically wounded"
@@ -164,6 +166,7 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             fact.extras["backref_text"] = sent[mt.start:mt.end]
         if fact.fact_class != "part":
             last_by_outcome[att.outcome] = fact
+            nearest = fact  # "32 died and 28 were injured, three of whom later died": "whom" is the nearest figure
         facts.append(fact)
     return facts
 
