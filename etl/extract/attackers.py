@@ -1,5 +1,6 @@
 """Which facts are the attackers' own: a named person the text calls the suspect or who shot someone,
-and "he" or "she" right after the gunman. Run before the overlap rules, which treat attackers apart."""
+"he" or "she" right after the gunman, and "seven of them" right after the attackers. Run before the
+overlap rules, which treat attackers apart."""
 from __future__ import annotations
 
 import regex
@@ -45,7 +46,25 @@ def _pronoun_attacker(text: str, facts: list[Fact]) -> None:
             fact.class_reason = "'he' or 'she' is the attacker named just before"
 
 
+def _attackers_of_them(text: str, facts: list[Fact]) -> None:
+    """"Soldiers who pursued the attackers killed seven of them": "of them" whose nearest group before
+    it in the sentence is the attackers counts the attackers."""
+    for fact in facts:
+        if (not fact.extras.get("backref") or fact.fact_class not in COUNTED or group_of(fact) == "perpetrator"
+                or not regex.match(r"(?i)\S+\s+of\s+them\b", fact.extras.get("backref_text", ""))):
+            continue
+        np_start = fact.span_start + max(0, fact.quote.find(fact.extras.get("np", "")))
+        before = text[max(0, np_start - 120):np_start]
+        before = regex.split(r"[.;!?]\s", before)[-1]
+        attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
+        other = [m.end() for m in _PERSON_WORD.finditer(before)]
+        if attacker and attacker[-1] > max(other, default=-1):
+            fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
+            fact.class_reason = "'of them' counts the attackers named just before"
+
+
 def mark_attackers(text: str, facts: list[Fact]) -> None:
     """Mark the facts about the attackers themselves (class perpetrator), in place."""
     _named_attacker(text, facts)
     _pronoun_attacker(text, facts)
+    _attackers_of_them(text, facts)
