@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import regex
 
+from etl.extract.lexicon import load
 from etl.facts import Count, Fact
 
 COUNTED = ("news", "perpetrator", "cumulative")
@@ -36,6 +37,29 @@ def is_event_note(text: str) -> bool:
     """A short text of one or two paragraphs (an ACLED/GTD-style note or a brief), not a news article,
     whose later figures tend to be more people rather than the same ones told again."""
     return len(text) < SHORT_REPORT and text.count("\n", 0, SHORT_REPORT) < 3
+
+
+_GENERAL = (None, "unknown")
+_APART = {"perpetrator"}
+
+
+def _lineage(category: str | None) -> list[str]:
+    parents = load().category_parent
+    chain = []
+    while category is not None and category not in chain:
+        chain.append(category)
+        category = parents.get(category)
+    return chain
+
+
+def compatible(a: str | None, b: str | None) -> bool:
+    """Could two groups be the same people? (same, nested, or one of them unspecific).
+
+    Attackers and armed groups are never the unspecific "people" of a report: those are victims.
+    """
+    if a in _GENERAL or b in _GENERAL:
+        return not ({a, b} & _APART)
+    return a in _lineage(b) or b in _lineage(a)
 
 
 def group_of(fact: Fact) -> str | None:

@@ -12,43 +12,16 @@ import functools
 import regex
 
 from etl.extract.attackers import mark_attackers
-from etl.extract.engine import crossed_backref
 from etl.extract.hospital import is_status, status_of_the_injured, victims_taken_to_hospital
 from etl.extract.lexicon import load
-from etl.extract.overlaps import ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, group_of, is_event_note, mark_overlaps
+from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, compatible, group_of, is_event_note,
+                                  mark_overlaps)
 from etl.extract.patterns import compiled
+from etl.extract.told_before import DEFINITE, sentence_head, told_before
 from etl.facts import Fact
 
-_GENERAL = (None, "unknown")
-_APART = {"perpetrator"}
-_DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
-_DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
-                              r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 _PAST_PERFECT_TOLL = regex.compile(r"(?i)\bhad\s+(?:\w+\s+){0,2}?(?:stood|been|reached|risen|climbed)\b")
-_AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")
-_CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z")
-_THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
-
-
-
-def _lineage(category: str | None) -> list[str]:
-    parents = load().category_parent
-    chain = []
-    while category is not None and category not in chain:
-        chain.append(category)
-        category = parents.get(category)
-    return chain
-
-
-def _compatible(a: str | None, b: str | None) -> bool:
-    """Could two groups be the same people? (same, nested, or one of them unspecific).
-
-    Attackers and armed groups are never the unspecific "people" of a report: those are victims.
-    """
-    if a in _GENERAL or b in _GENERAL:
-        return not ({a, b} & _APART)
-    return a in _lineage(b) or b in _lineage(a)
 
 
 
@@ -97,66 +70,13 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                  and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
-            if _SEPARATELY.search(_sentence_head(text, fact.span_start)):
+            if _SEPARATELY.search(sentence_head(text, fact.span_start)):
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
-            crossed = crossed_backref(fact.extras.get("backref_text", ""), fact.outcome)
-            referents = [f for f in prior if _compatible(group_of(f), group_of(fact))]
-            if fact.extras.get("died_of_injured"):  # "22 were treated, 3 of whom later died": dead not counted before
-                earlier.append(fact)
-                continue
-            larger = [f for f in prior if f.best >= fact.best and group_of(f) != "perpetrator"]
-            if _AMONG_TRIGGER.match(fact.extras.get("trigger", "")) and larger and not ADDITIVE.search(window):
-                # "leaving 87 people dead. Eight of the attackers were among the dead"
-                parent = max(larger, key=lambda f: f.best)
-                fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
-                fact.class_reason = f"among the {fact.outcome} of {parent.fact_id}"
-                continue
-            attackers = [f for f in prior if group_of(f) == "perpetrator"]
-            if (group_of(fact) == "perpetrator" and attackers and fact.best >= 2
-                    and _DEFINITE.match(fact.extras.get("np", fact.quote)) and sum(f.best for f in attackers) <= fact.best):
-                for f in attackers:  # "A bomber blew herself up ... A second bomber struck ... Both bombers died"
-                    f.fact_class, f.parent_fact_id = "part", fact.fact_id
-                    f.class_reason = f"one of the attackers of {fact.fact_id}, told again as a whole"
-                earlier[:] = [f for f in earlier if f not in attackers] + [fact]
-                continue
-            if _CLAIM_BEFORE.search(text, max(0, fact.span_start - 40), fact.span_start) and any(
-                    _compatible(group_of(f), group_of(fact)) for f in prior):
-                fact.fact_class = "repeat"  # "killing five soldiers. Al Shabaab claimed to have killed 20"
-                fact.class_reason = "a claim beside a reported figure; the reported figure stays best"
-                continue
-            if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed and referents:
-                victims = [f for f in referents if group_of(f) != "perpetrator"] or referents
-                parent = max(victims, key=lambda f: f.best)
-                fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
-                fact.class_reason = f"refers back to {parent.fact_id}"
-                continue
-            same_figure = next((f for f in prior if f.best == fact.best and fact.best > 1), None)
-            if same_figure is not None and (_DEFINITE_FIGURE.search(fact.quote) or (
-                    _THE_BEFORE.search(text, max(0, fact.span_start - 8), fact.span_start)
-                    and _DEFINITE_FIGURE.match("the " + fact.quote))):
-                # "Three suspected drug pushers were killed ... killing the three suspects": the same people
-                fact.fact_class, fact.class_reason = "repeat", f"the same {fact.best} as {same_figure.fact_id}"
-                continue
-            if fact.rule == "self_inflicted:killed" and fact.best == 1 and any(
-                    f.rule == "self_inflicted:killed" and f.best == 1 for f in prior):
-                fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
-                continue
-            if (group_of(fact) == "perpetrator" and fact.best == 1 and fact.count.qualifier == "exact"
-                    and not ADDITIVE.search(_sentence_head(text, fact.span_start) + fact.quote)
-                    and "other" not in fact.extras.get("np", "").lower()
-                    and sum(f.best for f in prior if group_of(f) == "perpetrator") == 1
-                    and any(group_of(f) == "perpetrator" and fact.sentence_idx - f.sentence_idx <= 2 for f in prior)):
-                # "The suspect is also dead. He turned the gun on himself": one attacker, told twice
-                fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
-                continue
-            member = _another_member(facts, fact, by_id)
-            if member is not None:
-                fact.fact_class, fact.parent_fact_id = "part", member.fact_id
-                fact.class_reason = f"another of the {member.best} of {member.fact_id}, told one by one"
+            if told_before(text, facts, fact, prior, earlier, window, by_id):
                 continue
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
-                same_group = [f for f in prior if _compatible(group_of(f), group_of(fact))
+                same_group = [f for f in prior if compatible(group_of(f), group_of(fact))
                               and not _elsewhere(f, fact, short, text) and not _another_day(f, fact)]
                 if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
                     same_group = []  # "a policeman was killed" in a short report: a new individual
@@ -224,31 +144,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             fact.parent_fact_id = None
 
 
-_ANOTHER = regex.compile(r"(?i)(?:another|one\s+other|the\s+other|a\s+second|a\s+third)\b")
-
-
-def _another_member(facts: list[Fact], fact: Fact, by_id: dict) -> Fact | None:
-    """"wounded three others ... one deputy was left critically wounded. Another police officer and one
-    other deputy suffered less severe wounds": after a part of a figure, "another" is one more of that
-    figure, while the parts told so far stay within it. The figure, or None."""
-    if not _ANOTHER.match(fact.extras.get("np", fact.quote)) and not _ANOTHER.match(fact.quote) and not (
-            fact.rule.endswith("+coordinated") and _ANOTHER.search(fact.quote)):
-        return None
-    before = [f for f in facts if f.outcome == fact.outcome and f.span_end <= fact.span_start
-              and f.fact_class in (*COUNTED, "part")]
-    last = before[-1] if before else None
-    parent = by_id.get(last.parent_fact_id) if last is not None and last.fact_class == "part" else None
-    if parent is None or parent.outcome != fact.outcome:
-        return None
-    told = sum(f.best for f in facts if f.parent_fact_id == parent.fact_id and f.fact_class == "part")
-    return parent if told + fact.best <= parent.best else None
-
-
 def _newgroup_of(text: str, fact: Fact, facts: list[Fact], same_group: list[Fact]) -> bool:
     """In a short report, is a smaller later figure more people rather than a breakdown of the earlier?
     Not when it is definite ("the two"), refers back, follows a part cue ("among the dead were"), comes
     from another source, or sits beside a running total in its sentence."""
-    if _DEFINITE.match(fact.extras.get("np", fact.quote)) or fact.extras.get("backref") or fact.rule.startswith("part"):
+    if DEFINITE.match(fact.extras.get("np", fact.quote)) or fact.extras.get("backref") or fact.rule.startswith("part"):
         return False
     np_start = fact.span_start + max(0, fact.quote.rfind(fact.extras.get("np", fact.quote)))
     if compiled().part_cue_before.search(text, max(0, np_start - 40), np_start):
@@ -283,7 +183,7 @@ def _elsewhere(a: Fact, b: Fact, short: bool, text: str = "") -> bool:
         return True
     other_area = bool(a.admin1 and b.admin1 and a.country == b.country and a.admin1 != b.admin1)
     if other_area and not short and (a.geo_precision or 9) <= 2 and (b.geo_precision or 9) <= 2:
-        return bool(_FRONTED_PLACE.match(_sentence_head(text, b.span_start)))
+        return bool(_FRONTED_PLACE.match(sentence_head(text, b.span_start)))
     return short and other_area
 
 
@@ -300,13 +200,6 @@ _FRONTED_PLACE = regex.compile(r"\s*(?:In|At|Near|Outside|Elsewhere\s+in)\s+(?:t
 _SEPARATELY = regex.compile(r"(?i)^\s*(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s+)?"
                             r"(?:separately|elsewhere|in\s+(?:a\s+|an\s+)?(?:separate|another|unrelated)\s+(?:\w+\s+){0,2}?"
                             r"(?:incident|attack|strike|development|fact|case|event)\b)")
-
-
-def _sentence_head(text: str, pos: int) -> str:
-    """The start of the sentence holding ``pos`` (at most 200 characters back)."""
-    head = text[max(0, pos - 200):pos]
-    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
-    return head[cut + 1:] if cut >= 0 else head
 
 
 def _shot_trigger(fact: Fact) -> bool:
