@@ -32,16 +32,20 @@ _PERSON_WORD = regex.compile(r"(?i)\b(?:victims?|wom[ae]n|m[ae]n|boys?|girls?|ch
                              r"|mother|father|teenagers?|people|persons?|bouncers?|worshippers?|neighbou?rs?)\b")
 
 
+def _attacker_last(before: str) -> bool:
+    """Is the last person named in ``before`` an attacker ("the gunman", not "the suspect's car")?"""
+    attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
+    other = [m.end() for m in _PERSON_WORD.finditer(before)]
+    return bool(attacker) and attacker[-1] > max(other, default=-1)
+
+
 def _pronoun_attacker(text: str, facts: list[Fact]) -> None:
     """"Bouncers tackled and disarmed the gunman. He suffered minor injuries": "he" or "she" whose nearest
     person before is the attacker is the attacker."""
     for fact in facts:
         if fact.extras.get("kind") != "pronoun" or fact.fact_class not in COUNTED or group_of(fact) == "perpetrator":
             continue
-        before = text[max(0, fact.span_start - 200):fact.span_start]
-        attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
-        other = [m.end() for m in _PERSON_WORD.finditer(before)]
-        if attacker and attacker[-1] > max(other, default=-1):
+        if _attacker_last(text[max(0, fact.span_start - 200):fact.span_start]):
             fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
             fact.class_reason = "'he' or 'she' is the attacker named just before"
 
@@ -54,11 +58,7 @@ def _attackers_of_them(text: str, facts: list[Fact]) -> None:
                 or not regex.match(r"(?i)\S+\s+of\s+them\b", fact.extras.get("backref_text", ""))):
             continue
         np_start = fact.span_start + max(0, fact.quote.find(fact.extras.get("np", "")))
-        before = text[max(0, np_start - 120):np_start]
-        before = regex.split(r"[.;!?]\s", before)[-1]
-        attacker = [m.end() for m in _ATTACKER_WORD.finditer(before)]
-        other = [m.end() for m in _PERSON_WORD.finditer(before)]
-        if attacker and attacker[-1] > max(other, default=-1):
+        if _attacker_last(regex.split(r"[.;!?]\s", text[max(0, np_start - 120):np_start])[-1]):
             fact.fact_class, fact.victim_category = "perpetrator", "perpetrator"
             fact.class_reason = "'of them' counts the attackers named just before"
 
