@@ -33,7 +33,7 @@ def _survivors() -> regex.Pattern:
     return regex.compile(
         rf"(?i)\b(?:(?:only|just)\s+{num}\s+(?:[\w-]+\s+){{0,2}}?survived"
         rf"|(?<=,\s+){num}\s+(?:people\s+|passengers\s+)?survived"  # "Of the 47 occupants, 19 survived"
-        rf"|all\s+but\s+{num}\s+(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
+        rf"|all\s+but\s+{num}\s+(?:of\s+the\s+\d+\s+)?(?:[\w-]+\s+){{0,2}}?(?:died|were\s+killed|perished|drowned)"
         rf"|{num}\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+rescued\b[^.]{{0,60}}?\bthe\s+(?:rest|others)\s+"
         r"(?:died|were\s+killed|perished|drowned)"
         r"|(?P<sole>(?:the|a)\s+(?:sole|only|lone)\s+survivor|(?:only|just)\s+(?:the|a|an|one)\s+[\w-]+(?:\s+[\w-]+)?\s+survived))\b")

@@ -139,15 +139,15 @@ def subject_frame(sent: str, mentions: list[Mention], attached: dict) -> None:
         if mt.kind == "bare_singular" and not (has_aux or cue("headline_start").fullmatch(sent, 0, mt.start)
                                                or cue("shared_determiner").search(sent, max(0, mt.start - 40), mt.start)):
             continue  # "Farmer killed in Selea." only as a headline-style sentence opening
-        if mt.kind == "pronoun" and not has_aux and norm not in ("died", "perished") and not norm.startswith(
+        if mt.kind == "pronoun" and not has_aux and norm.split()[0] not in ("died", "perished", "succumbed") and not norm.startswith(
                 ("suffered ", "sustained ")):
             continue  # "He died", "she suffered a broken spine"; not "he shot"
         if mt.kind in ("bareplural", "unknown_singular", "name") and not has_aux:
             continue
         if mt.kind == "bareplural" and cue("singular_aux").search(tail.group("aux")):
             continue  # "... security troops was shot dead": the plural is inside another subject
-        if tail.group("participle") and not has_aux:
-            continue
+        if tail.group("participle") and not has_aux and not norm.startswith(("suffered ", "sustained ")):
+            continue  # (but "A man sitting in a parked car nearby suffered minor burns")
         if norm == "hurt" and cue("feelings").search(sent, max(0, tail.start("trig") - 30), tail.end("trig") + 30):
             continue  # "people are disappointed and hurt and angry": feelings, not injuries
         if cue("or_outcome").match(sent, tail.end()):

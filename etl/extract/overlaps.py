@@ -27,6 +27,7 @@ _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
 _THE_WOUNDED = regex.compile(r"(?i)\bthe\s+(?:wounded|injured)\s+(?:were|was|had\s+been)\b[^.;]*\Z")
+_ALL_OF_THEM = regex.compile(r"(?i)(?:both|all|they)\b")
 _MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
@@ -121,6 +122,11 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
         antecedent = next((f for f in reversed(facts[:i]) if f.fact_class in COUNTED
                            and fact.sentence_idx - f.sentence_idx <= reach
                            and (reach == 1 or f.outcome == "injured")), None)
+        if (antecedent is not None and antecedent.outcome == "injured" and antecedent.best == fact.best > 1
+                and _ALL_OF_THEM.match(fact.extras.get("np", "")) and antecedent.fact_class in COUNTED):
+            antecedent.fact_class = "repeat"  # "Two officers were shot ...; both died of their wounds"
+            antecedent.class_reason = f"all of them died ({fact.fact_id}, counted as killed)"
+            continue
         if antecedent is None or antecedent.outcome != "injured" or antecedent.best <= fact.best:
             continue
         of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
@@ -197,7 +203,7 @@ def _died_later(text: str, facts: list[Fact]) -> None:
     """"Gunmen injured a boy. He died the next day.": the injured person is now counted as killed."""
     for prev, fact in zip(facts, facts[1:]):
         if (fact.outcome == "killed" and fact.extras.get("kind") == "pronoun" and prev.outcome == "injured"
-                and prev.best == 1 and fact.sentence_idx == prev.sentence_idx + 1 and prev.fact_class in COUNTED):
+                and prev.best == 1 and 0 <= fact.sentence_idx - prev.sentence_idx <= 1 and prev.fact_class in COUNTED):
             prev.fact_class, prev.class_reason = "repeat", f"the injured person later died ({fact.fact_id})"
     for fact in facts:  # "Alton Sterling, 37, was shot" ... "Sterling was killed": one person, killed
         surname = single_name(fact) if fact.outcome == "injured" and fact.fact_class in COUNTED else None

@@ -115,7 +115,7 @@ def compiled() -> Patterns:
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
         r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))",
-        r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died|suffered|sustained))",
+        r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died|suffered|sustained|succumbed))",
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
         # "Artan was killed"
@@ -168,7 +168,7 @@ def compiled() -> Patterns:
     subject_tail = rf"(?P<gap>{gap}){tail_rest}"
     nouns = _words(lex.noun_triggers)
     # "death toll" may take a bare "of"/"at"/"is"; "deaths", "dead", "number" need a verb of change.
-    weak_toll = {"dead", "deaths", "fatalities", "number", "death", "total"}
+    weak_toll = {"dead", "deaths", "fatalities", "number", "death", "total", "figure", "tally"}
     toll = _words(t for t in lex.toll_triggers if t not in weak_toll)
     weak = _words(t for t in lex.toll_triggers if t in weak_toll)
     adverbs = r"""(?:\s+(?:has|had|have|was|were|is|been|now|later|then|reportedly|officially|further|also

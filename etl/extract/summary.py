@@ -148,7 +148,8 @@ def _newgroup_of(text: str, fact: Fact, facts: list[Fact], same_group: list[Fact
     """In a short report, is a smaller later figure more people rather than a breakdown of the earlier?
     Not when it is definite ("the two"), refers back, follows a part cue ("among the dead were"), comes
     from another source, or sits beside a running total in its sentence."""
-    if DEFINITE.match(fact.extras.get("np", fact.quote)) or fact.extras.get("backref") or fact.rule.startswith("part"):
+    if (DEFINITE.match(fact.extras.get("np", fact.quote)) or fact.extras.get("backref") or fact.rule.startswith("part")
+            or fact.extras.get("kind") == "pronoun"):  # "He succumbed to his wounds": someone told before
         return False
     np_start = fact.span_start + max(0, fact.quote.rfind(fact.extras.get("np", fact.quote)))
     if compiled().part_cue_before.search(text, max(0, np_start - 40), np_start):
