@@ -14,6 +14,7 @@ from etl.extract.counts import Mention
 from etl.extract.cues import cue
 from etl.extract.frames import find_mentions, noun_frame, object_frame, subject_frame, toll_frame
 from etl.extract.guards import negated
+from etl.extract.lexicon import load
 from etl.extract.named import named_with_ages
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome
@@ -47,8 +48,23 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     facts.sort(key=lambda f: f.span_start)
     taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
     facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached) + named_with_ages(sent, offset)
+                 + _nth_to_die(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
+    return facts
+
+
+def _nth_to_die(sent: str, offset: int) -> list[Fact]:
+    """"..., making her the second person to die in the attack": the event's running toll is that ordinal."""
+    facts = []
+    for m in cue("nth_to_die").finditer(sent):
+        word = m.group("ord").lower()
+        n = int(word[:-2]) if word[:-2].isdigit() else load().ordinals.get(word)
+        start = m.start() + m.group(0).lower().index("the ")
+        if n and not negated(sent, m.start()):
+            facts.append(Fact(outcome="killed", count=Count(n, n, n), span_start=offset + start,
+                              span_end=offset + m.end(), quote=sent[start:m.end()], rule="toll:killed+ordinal",
+                              count_anchor="cumulative", extras={"trigger": m.group(0).split()[-1], "kind": "total"}))
     return facts
 
 

@@ -108,6 +108,7 @@ class Lexicon:
 
     word_values: dict[str, int] = field(default_factory=dict)
     scales: dict[str, int] = field(default_factory=dict)
+    ordinals: dict[str, int] = field(default_factory=dict)           # "second" -> 2
     vague: dict[str, tuple[int, str]] = field(default_factory=dict)  # phrase -> (value, rule)
     qualifiers: dict[str, str] = field(default_factory=dict)          # phrase -> rule
     qualifier_suffixes: dict[str, str] = field(default_factory=dict)
@@ -146,6 +147,7 @@ def _load_numbers(lex: Lexicon) -> None:
             raise LexiconError(f"numbers.yaml: field {key!r} must be a mapping")
         lex.word_values.update({k.lower(): int(v) for k, v in data[key].items()})
     lex.scales = {k.lower(): int(v) for k, v in data["scales"].items()}
+    lex.ordinals = {k.lower(): int(v) for k, v in (data.get("ordinals") or {}).items()}
     for rule in data["vague"]:
         value = _require("numbers.yaml", rule, "value", int)
         for phrase in _require("numbers.yaml", rule, "phrases", list):
