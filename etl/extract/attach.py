@@ -23,10 +23,12 @@ _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
 _SEVERITY = r"(?:seriously|critically|severely|badly|slightly|lightly|moderately|gravely)"
 _ELLIPSIS = regex.compile(r"\s+(?:on|in|at|aboard|from|near|inside|of)\b[^,;.()]{0,40}?(?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+)"
+                          r"(?:another\s+|a\s+further\s+)?"  # "5 people on 26 June and another 3 the following day"
                           rf"|\s+{_SEVERITY}(?:\s*,\s*(?:and\s+)?|\s+and\s+)",  # "4 seriously and 10 lightly"
                           regex.I)
 _PLACE_AFTER = regex.compile(rf"\s+{_SEVERITY}\b|\s+(?:on|in|at|aboard|from|near|inside)\b(?!\s+(?:an?\s+)?(?:critical|serious|stable|good|fair)"
-                             r"\s+condition)|\s*[,.;]|\s*\Z", regex.I)
+                             r"\s+condition)|\s*[,.;]|\s*\Z|\s+more\b"
+                             r"|\s+(?:the\s+)?(?:following|next|same|previous)\s+(?:day|night|morning|evening|afternoon|week)\b", regex.I)
 
 
 @dataclass
