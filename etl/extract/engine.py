@@ -152,6 +152,11 @@ def _to_facts(sent, offset, mentions, attached, context: str = "") -> list[Fact]
             category = "perpetrator"  # "... opened fire ... He was later found dead", "The driver ... was shot dead by police"
         if category is None and sent[mt.start:mt.end].lower() == "the other":  # "One of the assailants ..., the other"
             category = next((m.category for m in reversed(mentions[:i]) if m.category), None)
+        elif category in (None, "unknown") and (mt.noun or "").lower() == "others":
+            # "killing 14 villagers and wounding nine others": the others are of the victims' kind
+            category = next((m.category for m in reversed(mentions[:i])
+                             if m.category not in (None, "unknown", "perpetrator") and m.kind != "object_pronoun"),
+                            category)
         fact = Fact(outcome=att.outcome, count=mt.count, span_start=offset + start, span_end=offset + end,
                     quote=sent[start:end], rule=att.rule, victim_category=category, victim_group=mt.noun,
                     count_anchor="cumulative" if mt.kind == "total" else att.anchor)
