@@ -32,7 +32,8 @@ def extract(text: str, published: date | None = None, doc_id: str | None = None)
         for fact in sentence_facts(text[start:end], start, text[max(0, start - 600):start]):
             fact.sentence_idx = idx
             facts.append(fact)
-    if "surviv" in text or "aboard" in text or "on board" in text or "inside" in text or "all but" in text.lower():
+    if ("surviv" in text or "aboard" in text or "on board" in text or "inside" in text
+            or "all but" in text or "All but" in text):
         extra = all_aboard_facts(text, facts)
         if extra:
             sentences = sentences or split_sentences(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex
 
+from etl.extract.lexicon import load
 from etl.extract.overlaps import ADDITIVE, COUNTED, group_of
 from etl.facts import Fact
 
@@ -39,13 +40,11 @@ def victims_taken_to_hospital(text: str, facts: list[Fact]) -> None:
                 fact.class_reason = f"the {total} victims counted before, taken to hospital"
 
 
-_STATUS = regex.compile(r"(?i)(?:remain(?:s|ed)?\s+|still\s+)?in\s+(?:hospital|critical\s+condition|serious\s+condition"
-                        r"|intensive\s+care)|remain(?:s|ed)?\s+hospitali[sz]ed")
-
-
 def is_status(fact: Fact) -> bool:
-    """Is the injured fact told only by a condition ("in critical condition", "remain in hospital")?"""
-    return fact.outcome == "injured" and bool(_STATUS.fullmatch(fact.extras.get("trigger", "")))
+    """Is the injured fact told only by a condition ("in critical condition", "remain in hospital")?
+    (Its trigger belongs to the ``injured_condition`` rule of outcomes.yaml.)"""
+    trigger = " ".join(fact.extras.get("trigger", "").lower().split())
+    return fact.outcome == "injured" and load().subject_rules.get(trigger) == "injured_condition"
 
 
 def status_of_the_injured(facts: list[Fact]) -> None:

@@ -116,6 +116,7 @@ class Lexicon:
     person_singular: dict[str, str] = field(default_factory=dict)
     category_parent: dict[str, str | None] = field(default_factory=dict)
     subject_triggers: dict[str, str] = field(default_factory=dict)    # phrase -> outcome
+    subject_rules: dict[str, str] = field(default_factory=dict)       # phrase -> name of its outcomes.yaml rule
     active_triggers: dict[str, str] = field(default_factory=dict)
     noun_triggers: dict[str, str] = field(default_factory=dict)
     toll_triggers: dict[str, str] = field(default_factory=dict)
@@ -194,6 +195,8 @@ def _load_outcomes(lex: Lexicon) -> None:
         for key, table in tables.items():
             for phrase in _require("outcomes.yaml", rule, key, list):
                 table.setdefault(_norm(phrase), outcome)
+        for phrase in rule["subject"]:
+            lex.subject_rules.setdefault(_norm(phrase), rule["rule"])
         for grammar in rule.get("subject_phrases") or ():
             lex.subject_phrases.append((_subject_phrase(rule["rule"], grammar), outcome))
             lex.subject_phrase_heads.update(_norm(h) for h in grammar["heads"])
@@ -223,8 +226,7 @@ def _subject_phrase(rule: str, grammar: dict) -> str:
 
 
 @functools.cache
-def _phrase_regex(source: str):
-    import regex
+def _phrase_regex(source: str) -> regex.Pattern:
     return regex.compile(source, regex.IGNORECASE)
 
 

@@ -96,6 +96,7 @@ def compiled() -> Patterns:
     first_words |= {"a", "an", "the", "in", "altogether", "total", "between", "hundred", "thousand", "dozen", "half", "either"}
     count_start = rf"\d|(?:{_words(first_words)})\b"
     its_people = _words(g["its_people"])
+    ordinals = _words(w for w in lex.ordinals if w != "second")  # "a second" is the `another` alternative
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
         rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another|its(?=\s+(?:{its_people})\b))\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
@@ -107,7 +108,7 @@ def compiled() -> Patterns:
         rf"(?={count_start})(?P<count>{count}){noun_part}",
         rf"(?P<another>another|one\s+other|a\s+second|the\s+other)(?!\s+(?:{num}))(?!\s+\p{{L}}+\s+(?:was|were)\b)",
         # "a fourth died later", "wounding a third,": one more person
-        r"(?P<another2>a\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|were|succumbed|wounded|injured|hurt|killed|later|escaped|suffered|sustained)|\s*[,.;](?!\d))",
+        rf"(?P<another2>a\s+(?:{ordinals}))(?=\s+(?:person\s+|man\s+|woman\s+|victim\s+)?(?:died|was|were|succumbed|wounded|injured|hurt|killed|later|escaped|suffered|sustained)|\s*[,.;](?!\d))",
         r"(?P<others>others)",
         # "his sisters", "their parents" (no figure: counts 2)
         rf"(?P<poss>his|her|their|its(?=\s+(?:{its_people})\b))\s+(?P<possplural>{plural})\b",
