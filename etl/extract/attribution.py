@@ -38,13 +38,16 @@ class _Patterns:
 @functools.cache
 def _compiled() -> _Patterns:
     verbs = trie_alternation(words_of(FILE, "verbs"))
+    toll_verbs = trie_alternation(words_of(FILE, "toll_verbs"))
     not_after = trie_alternation(words_of(FILE, "not_after_verb"))
     bounds = trie_alternation(words_of(FILE, "left_boundaries"))
     outlets = trie_alternation(words_of(FILE, "outlets"))
     return _Patterns(
         according=regex.compile(r"(?i)(?<![\w-])according\s+to\s+(?P<src>[^,.;:()\"“”]{2,90}?)"
                                 r"(?=\s*[,.;:()\"“”]|\s+(?:on|which|who|as|in\s+a|in\s+an)\b|\s*$)"),
-        said=regex.compile(rf"(?<![\w-])(?P<verb>(?i:{verbs}))(?![\w-])(?!\s+(?i:{not_after})\b)"),
+        said=regex.compile(rf"(?<![\w-])(?P<verb>(?i:{verbs}))(?![\w-])(?!\s+(?i:{not_after})\b)"
+                           rf"|(?<![\w-])(?P<verb>(?i:{toll_verbs}))(?=\s+(?i:the|its|their|a|an)\s+(?:[\w-]+\s+){{0,2}}?"
+                           r"(?i:toll|number|count|figure)\b)"),
         inverted=regex.compile(r"(?:,|[\"”’])\s*(?i:said|says|reported|added|told\s+\w+)\s+"
                                r"(?P<src>(?:the\s+|a\s+|an\s+)?[^,.;:()\"“”]{2,70}?)(?=\s*[,.;:()\"“”]|\s*$)"),
         boundary=regex.compile(rf"(?:[,;:()\"“”‘]|—|–|\s-\s|(?<![\w-])(?i:{bounds})(?![\w-]))"),

@@ -57,7 +57,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
     earlier: list[Fact] = []
     for fact in facts:
         if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative":
-            if fact.fact_class in COUNTED:
+            if fact.fact_class in COUNTED and not _rival_toll(text, fact, earlier):
                 earlier.append(fact)
             continue
         head = _chain_head(facts, fact)
@@ -203,6 +203,30 @@ _SEPARATELY = regex.compile(r"(?i)^\s*(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?\s+)
                             r"(?:incident|attack|strike|development|fact|case|event)\b)")
 
 
+def _source_key(source: str | None) -> str:
+    return regex.sub(r"(?i)^(?:the|a|an)\s+", "", source or "").lower()
+
+
+def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
+    """"Officials said 15 people were killed. The Observatory put the death toll at 22": another source's
+    higher toll for the same event, not an update; the lower figure stays best and the higher one is its
+    high (conventions rule 4). Marks the toll a repeat and returns True when it is one."""
+    prior = [f for f in earlier if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx]
+    if (not prior or not fact.rule.startswith("toll:") or any(f.count.vague for f in prior)
+            or not fact.reported_by or UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
+        return False
+    sources = {_source_key(f.reported_by) for f in prior}
+    if "" in sources or _source_key(fact.reported_by) in sources:
+        return False
+    running = _total(prior)["best"]
+    if fact.best <= running or ADDITIVE.search(text, max(0, fact.span_start - 60), fact.span_end):
+        return False
+    fact.fact_class = "repeat"
+    fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
+    prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
+    return True
+
+
 def _shot_trigger(fact: Fact) -> bool:
     """An injured figure that only says people were shot (no wound or death stated)."""
     trigger = fact.extras.get("trigger", "")
@@ -232,6 +256,8 @@ def _total(facts: list[Fact]) -> dict[str, int | None]:
         c_low = c.low if c.low is not None else c.best
         if fact.count_anchor == "cumulative":  # the latest stated total replaces the running sum
             best, low, high = c.best, c_low, c.high
+            if high is not None and "disputed_high" in fact.extras:
+                high = max(high, fact.extras["disputed_high"])
             continue
         best += c.best
         low += c_low
