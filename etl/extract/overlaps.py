@@ -28,6 +28,7 @@ _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
 _THE_WOUNDED = regex.compile(r"(?i)\bthe\s+(?:wounded|injured)\s+(?:were|was|had\s+been)\b[^.;]*\Z")
 _ALL_OF_THEM = regex.compile(r"(?i)(?:both|all|they)\b")
+_OF_THE_WOUNDED = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?:[\w,-]+\s+)?(?:wounded|injured|hurt)\b")
 _MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
 _BODIES = regex.compile(r"(?i)\b(?:bodies|corpses|remains)\b")
 _INCLUDING_ATTACKERS = regex.compile(r"(?i)[^.;]{0,30}?\b(?:including|among\s+them|counting)\s+(?:the\s+|all\s+)?"
@@ -135,8 +136,9 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
                    and " " not in fact.extras.get("np", " ") and regex.match(r"(?i)killing\b", fact.quote))
         np = fact.extras.get("np", "")
         # "stabbed three people; two of the victims died", "shooting both guards. One guard died"
-        among = group_of(fact) != "perpetrator" and not ADDITIVE.search(fact.quote) and (bool(PARTITIVE.match(np))
-                                                     or _same_noun(fact.victim_group, antecedent.victim_group))
+        among = group_of(fact) != "perpetrator" and not ADDITIVE.search(fact.quote) and (
+            bool(PARTITIVE.match(np)) or _same_noun(fact.victim_group, antecedent.victim_group)
+            or bool(_OF_THE_WOUNDED.match(text, fact.span_start)))  # "One of the eight wounded died"
         if not (fact.extras.get("backref") or of_wounds or narrows or among):
             continue
         n, c = fact.best, antecedent.count
