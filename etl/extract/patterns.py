@@ -118,7 +118,9 @@ def compiled() -> Patterns:
         r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))",
         r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died|suffered|sustained|succumbed))",
         # "Farmer killed", "kill NISS officer"
-        rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+(?:of|and)\b)",
+        rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+of\b)"
+        # "The captain, first officer and flight engineer": a list member may precede "and"
+        r"(?:(?<=,\s+(?:[\p{L}'’-]+\s+){0,2}[\p{L}'’-]+)(?=\s+and\s)|(?!\s+and\b))",
         # "Artan was killed"
         rf"(?<!\b(?:in|at|from|near|of|to|into|on|by)\s)(?<!['’]s\s)(?P<name>(?-i:(?!(?:{name_stops})\b)\p{{Lu}}\p{{Ll}}+(?:\s+(?!(?i:{number_words})\b)\p{{Lu}}\p{{Ll}}+){{0,2}}))(?=(?:\s*,\s*\d{{1,3}}\s*,)?\s+(?:was|has\s+been|had\s+been)\s)",
         # "a police sub inspector", "the van operator" (only before "was killed/injured")
