@@ -16,7 +16,8 @@ from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
 
 _DETS_ONLY = None
-_REPORTING = regex.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
+_REPORTING = regex.compile(r"\s+(?:(?:for|of|from|with|at)\s+(?:[\w.'’-]+\s+){1,6}?)?(?:[\w-]+\s+){0,2}?"
+                           r"(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"

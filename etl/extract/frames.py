@@ -47,7 +47,9 @@ def object_frame(sent: str, mentions: list[Mention], attached: dict) -> list[tup
     extra_objects: list[tuple[Mention, Attachment]] = []
     for m in cue("shot_him_dead").finditer(sent):  # "police shot him dead": the attacker's death
         if not negated(sent, m.start()):
-            extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, "perpetrator", False,
+            # "A gunman ... shot him dead": the victim told before, not the attacker
+            group = None if cue("attacker_did_it_before").search(sent, 0, m.start()) else "perpetrator"
+            extra_objects.append((Mention(m.start("obj"), m.end("obj"), Count(1, 1, 1), None, group, False,
                                           False, True, kind="object_pronoun"),
                                   Attachment("killed", "object:killed", m.start(), m.end("verb"), trigger=m.group("verb"))))
     for hm in cue("sent_to_hospital_verb").finditer(sent):  # "sent three firefighters to the hospital"

@@ -2,9 +2,13 @@
 clauses that are negated, hypothetical or infinitive ("could have killed", "tried to kill")."""
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from etl.extract.counts import Mention
+from etl.extract.cues import cue
+from etl.extract.lexicon import load
 from etl.extract.patterns import compiled
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -21,6 +25,7 @@ _COMMA_AFTER = regex.compile(r"\s*,")
 _KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?of\s+(?:all\s+)?(?:the|its|his|her|their)?\s*\Z",
                                    regex.I)
+_OWNER_BEFORE = regex.compile(r"\b(?:belonging\s+to|owned\s+by)\s+(?:[\w-]+\s+){0,3}\Z", regex.I)
 _ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
 _CLAUSE_COMMA_AFTER = regex.compile(r"[^,;.()]{0,40},")
 _COPULA_BEFORE = regex.compile(r"\b(?:were|are|was|is|been|be)\s+(?:all\s+|mostly\s+|mainly\s+)?\Z", regex.I)
@@ -31,6 +36,13 @@ _OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|another
                               r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
                               r"civilians|soldiers|people|policemen|villagers|"
                               r"(?:him|her|them|you|me|us|everyone|everybody|each\s+other)\b)", regex.I)
+
+
+@functools.cache
+def _ordinal_the() -> regex.Pattern:
+    """"the second officer", "the 10th journalist": an ordinal after "the" (numbers.yaml ordinals)."""
+    words = "|".join(sorted(load().ordinals, key=len, reverse=True))
+    return regex.compile(rf"(?i)the\s+(?:only\s+)?(?:{words}|first|last|latest|\d+(?:st|nd|rd|th))\s")
 
 
 def is_noise(sent: str, mt: Mention) -> bool:
@@ -73,6 +85,16 @@ def is_noise(sent: str, mt: Mention) -> bool:
     if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
                                                  or p.month_near.match(mt.noun.split()[0])):
         return True
+    if mt.kind == "unknown_singular" and mt.noun and p.unit_word.fullmatch(mt.noun.split()[0]):
+        return True  # "A dog belonging to ...": an animal
+    if mt.bare and p.of_animals_after.match(sent, mt.end):
+        return True  # "One of her dogs sustained injuries"
+    if (mt.noun or "").lower() == "others" and p.animal_before.search(sent, max(0, mt.start - 60), mt.start):
+        return True  # "One dog was killed and three others were injured": the others are dogs
+    if mt.singular and _ordinal_the().match(figure) and cue("ranking_after").match(sent, mt.end):
+        return True  # "the second officer killed in the line of duty since 1871": a record, not a count
+    if _OWNER_BEFORE.search(before):
+        return True  # "A dog belonging to champion Jeff King was killed": the owner is not the victim
     return False
 
 

@@ -29,6 +29,8 @@ class Patterns:
     negation_before: regex.Pattern
     unit_after: regex.Pattern
     unit_word: regex.Pattern
+    animal_before: regex.Pattern  # an animal noun earlier in the clause: "one dog ... three others"
+    of_animals_after: regex.Pattern  # "one of her dogs"
     age_before: regex.Pattern
     month_near: regex.Pattern
 
@@ -217,7 +219,11 @@ def compiled() -> Patterns:
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
         negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
-        unit_word=regex.compile(rf"(?:{_words(g['unit_words'])})", FLAGS),
+        unit_word=regex.compile(rf"(?:{_words(g['unit_words'] + g['animal_nouns'])})", FLAGS),
+        animal_before=regex.compile(rf"\b(?:{_words(g['animal_nouns'])})\b"
+                                    r"(?=\s+(?:was|were|is|are|has|had|and|died|killed|injured|wounded)\b|\s*,)[^;.]*\Z", FLAGS),
+        of_animals_after=regex.compile(rf"\s+of\s+(?:the|his|her|their|its|our)\s+(?:[\w-]+\s+)?(?:{_words(g['animal_nouns'])})\b",
+                                       FLAGS),
         age_before=regex.compile(rf"\b(?:{_words(g['age_cues'])})\s+(?:of\s+)?(?:between\s+)?(?:\d{{1,3}}\s*(?:,\s*|-|–|\s(?:and|to|or)\s+))*\Z",
                                  FLAGS),  # "aged 19 and 22", "aged 17 to 25": every figure is an age
         month_near=regex.compile(rf"\b(?:{_words(g['months'])})\.?\s*\Z", FLAGS),
