@@ -25,6 +25,7 @@ _COMMA_AFTER = regex.compile(r"\s*,")
 _KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?of\s+(?:all\s+)?(?:the|its|his|her|their)?\s*\Z",
                                    regex.I)
+_PROPORTION_BEFORE = regex.compile(r"\b(?:one|two|three|\d+)\s+(?:in|out\s+of\s+every)\s+\Z", regex.I)
 _OWNER_BEFORE = regex.compile(r"\b(?:belonging\s+to|owned\s+by)\s+(?:[\w-]+\s+){0,3}\Z", regex.I)
 _ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
 _CLAUSE_COMMA_AFTER = regex.compile(r"[^,;.()]{0,40},")
@@ -93,6 +94,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
         return True  # "One dog was killed and three others were injured": the others are dogs
     if mt.singular and _ordinal_the().match(figure) and cue("ranking_after").match(sent, mt.end):
         return True  # "the second officer killed in the line of duty since 1871": a record, not a count
+    if _PROPORTION_BEFORE.search(before):
+        return True  # "one in four drivers killed": a proportion, not a count
     if _OWNER_BEFORE.search(before):
         return True  # "A dog belonging to champion Jeff King was killed": the owner is not the victim
     return False
