@@ -12,6 +12,7 @@ import functools
 import regex
 
 from etl.extract.attackers import mark_attackers
+from etl.extract.cues import cue
 from etl.extract.hospital import is_status, status_of_the_injured, victims_taken_to_hospital
 from etl.extract.lexicon import load
 from etl.extract.overlaps import (ADDITIVE, COUNTED, PARTITIVE, UPDATE_CUE, compatible, group_of, is_event_note,
@@ -73,6 +74,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
             if _SEPARATELY.search(sentence_head(text, fact.span_start)):
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             if told_before(text, facts, fact, prior, earlier, window, by_id):
+                continue
+            if _restates_rival(fact, prior) or _lower_rival(text, fact, prior):
                 continue
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
@@ -224,6 +227,32 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
     fact.fact_class = "repeat"
     fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
     prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
+    return True
+
+
+def _restates_rival(fact: Fact, prior: list[Fact]) -> bool:
+    """"..., while a local lawmaker put the toll at more than 120. ... He said more than 120 people had died":
+    the rival source's figure told again stays a conflicting figure, not an update."""
+    rival = next((f for f in prior if f.extras.get("disputed_high") == fact.best), None)
+    if rival is None or fact.count.vague:
+        return False
+    fact.fact_class, fact.class_reason = "repeat", f"restates the conflicting figure kept as the high of {rival.fact_id}"
+    return True
+
+
+def _lower_rival(text: str, fact: Fact, prior: list[Fact]) -> bool:
+    """"... killed 11 civilians, a war monitor said. The rescue group gave a lower toll, saying nine people were
+    killed": another source's smaller figure; the lower is best and the earlier one its high (rule 4)."""
+    head = sentence_head(text, fact.span_start)
+    if not cue("lower_toll_before").search(head):
+        return False
+    same = [f for f in prior if f.parent_fact_id is None and f.count_anchor != "cumulative"]
+    total = sum(f.best for f in same)
+    if not same or fact.best >= total:
+        return False
+    for old in same:
+        old.fact_class, old.class_reason = "repeat", f"another source gives a lower figure ({fact.fact_id}, {fact.best})"
+    fact.extras["disputed_high"] = max(fact.extras.get("disputed_high", 0), total)
     return True
 
 
