@@ -13,7 +13,7 @@ from etl.extract.patterns import compiled
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?\Z"
-                           r"|\bnone\s+of\s+the\s+[^.;]{0,40}?\band\s+\Z", regex.I)  # "None of the 152 passengers and 7 crew"
+                           r"|\bnone\s+of\s+the\s+[^.;]{0,40}?\b(?:and|or|nor)\s+\Z", regex.I)  # "None of the 152 passengers and 7 crew"
 _MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
 _TIME_LIKE = regex.compile(r"0\d{3}\b")
 _MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z")

@@ -278,8 +278,26 @@ def _total_with_attackers(text: str, facts: list[Fact]) -> None:
                     fact.class_reason = f"inside {total.fact_id} ({total.best}), which includes the attackers"
 
 
+_AMONG = regex.compile(r"(?i)among\s+(?:the|those)\b")
+
+
+def _among_after_semicolon(text: str, facts: list[Fact]) -> None:
+    """"killed 12 people and wounded 9 others; three peacekeepers were among the wounded": the clause after the
+    semicolon names some of the figure before it."""
+    for fact in facts:
+        if fact.fact_class not in COUNTED or not _AMONG.match(fact.extras.get("trigger", "")):
+            continue
+        parent = next((f for f in reversed(facts) if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
+                       and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.best >= fact.best
+                       and ";" in text[f.span_end:fact.span_start]), None)
+        if parent is not None:
+            fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
+            fact.class_reason = f"among the {fact.outcome} of {parent.fact_id}"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
+    _among_after_semicolon(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
     _injured_who_died(text, facts)
