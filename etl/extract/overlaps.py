@@ -295,8 +295,31 @@ def _among_after_semicolon(text: str, facts: list[Fact]) -> None:
             fact.class_reason = f"among the {fact.outcome} of {parent.fact_id}"
 
 
+_ALL_BEFORE = regex.compile(r"(?i)\b(?:all|both)\s+(?:of\s+the\s+|the\s+)?\Z")
+
+
+def _all_of_them_died(text: str, facts: list[Fact]) -> None:
+    """"A man shot his wife and her sister before turning the gun on himself. All three died": the people told
+    one by one just before are the ones who died; only the closing figure counts."""
+    for i, fact in enumerate(facts):
+        if fact.outcome != "killed" or fact.fact_class not in COUNTED or fact.best < 2 or not _ALL_BEFORE.search(
+                text, max(0, fact.span_start - 16), fact.span_start):
+            continue
+        group, running = [], 0
+        for f in reversed(facts[:i]):
+            if fact.sentence_idx - f.sentence_idx > 2 or running >= fact.best:
+                break
+            if f.fact_class in COUNTED and f.outcome in ("killed", "injured") and f.parent_fact_id is None:
+                group.append(f)
+                running += f.best
+        if running == fact.best and len(group) >= 2:
+            for f in group:
+                f.fact_class, f.class_reason = "repeat", f"one of the {fact.best} who died ({fact.fact_id})"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
+    _all_of_them_died(text, facts)
     _among_after_semicolon(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
