@@ -317,9 +317,27 @@ def _all_of_them_died(text: str, facts: list[Fact]) -> None:
                 f.fact_class, f.class_reason = "repeat", f"one of the {fact.best} who died ({fact.fact_id})"
 
 
+_NEW_FIGURE = regex.compile(r"(?i)\bnew(?:ly)?\b")
+
+
+def _new_within_total(text: str, facts: list[Fact]) -> None:
+    """"Cumulative: 43 deaths since the start of the cold wave; 6 new deaths in the past 24 hours": the new deaths
+    are inside the running total told just before them (never add an increment to its cumulative count)."""
+    for i, fact in enumerate(facts):
+        if fact.fact_class not in COUNTED or fact.count_anchor == "cumulative" or not _NEW_FIGURE.search(
+                text, fact.span_start, fact.span_end):
+            continue
+        total = next((f for f in reversed(facts[:i]) if f.outcome == fact.outcome and f.count_anchor == "cumulative"
+                      and f.fact_class in COUNTED and fact.sentence_idx - f.sentence_idx <= 1 and f.best > fact.best), None)
+        if total is not None:
+            fact.fact_class, fact.parent_fact_id = "part", total.fact_id
+            fact.class_reason = f"new figure inside the running total of {total.fact_id} ({total.best})"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
     _all_of_them_died(text, facts)
+    _new_within_total(text, facts)
     _among_after_semicolon(text, facts)
     _subset_in_sentence(text, facts)
     _conflicting_in_sentence(text, facts)
