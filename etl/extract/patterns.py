@@ -101,7 +101,9 @@ def compiled() -> Patterns:
     ordinals = _words(w for w in lex.ordinals if w != "second")  # "a second" is the `another` alternative
     np_alternatives = [
         # "a boy", "the gunman", "his wife"
-        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another|its(?=\s+(?:{its_people})\b))\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
+        rf"(?P<article>an?|one|a\s+single|the|a\s+further|his|her|their|another|its(?=\s+(?:{its_people})\b)"
+        rf"|(?:the\s+)?\p{{L}}[\p{{L}}.-]*['’]s(?!\s+(?:oldest|youngest|richest|longest|best|most|first|last)\b)"
+        rf"(?=\s+(?:{adj}\s+){{0,2}}(?:{singular})\b))\s+(?P<sadjs>(?:{adj}\s+){{0,2}})(?P<snoun>{singular})\b",
         # "a militiamen killed" (a plural after "a": one person, as written)
         rf"(?P<article4>an?)\s+(?P<snoun4>{plural})\b(?=\s+(?:{_words(lex.subject_triggers)})\b)",
         # "a 14-year-old"
