@@ -20,11 +20,14 @@ from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome
 from etl.facts import Count, Fact
 
+_QUESTION = regex.compile(r"\?[\"'”’)\s]*\Z")
+
+
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
     ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
-    if not mentions_outcome(sent):
-        return []
+    if not mentions_outcome(sent) or _QUESTION.search(sent):
+        return []  # a question asserts nothing: "What do you think, he died from a cold?"
     mentions, adjectival = merge_adjectival(sent, find_mentions(sent))
     attached: dict[int, Attachment] = {}
     extra_objects = object_frame(sent, mentions, attached)
