@@ -20,14 +20,14 @@ from etl.extract.patterns import compiled
 from etl.extract.prefilter import mentions_outcome
 from etl.facts import Count, Fact
 
-_QUESTION = regex.compile(r"\?[\"'”’)\s]*\Z")
+_QUESTION = regex.compile(r"\?(?=[\"'”’)]*(?:\s|\Z))")
 
 
 def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     """Facts of one sentence; spans are offsets into the whole text (``offset`` = sentence start);
     ``before`` is some preceding text, read only to tell whose death a pronoun reports."""
-    if not mentions_outcome(sent) or _QUESTION.search(sent):
-        return []  # a question asserts nothing: "What do you think, he died from a cold?"
+    if not mentions_outcome(sent):
+        return []
     mentions, adjectival = merge_adjectival(sent, find_mentions(sent))
     attached: dict[int, Attachment] = {}
     extra_objects = object_frame(sent, mentions, attached)
@@ -54,7 +54,8 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
                  + _nth_to_die(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
-    return facts
+    asked = max((m.start() for m in _QUESTION.finditer(sent)), default=-1)
+    return [f for f in facts if f.span_end - offset > asked]  # a question asserts nothing: "he died from a cold?"
 
 
 def _nth_to_die(sent: str, offset: int) -> list[Fact]:
