@@ -130,6 +130,9 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
             continue
         if antecedent is None or antecedent.outcome != "injured" or antecedent.best <= fact.best:
             continue
+        if any(f.outcome == "killed" and f.fact_class in COUNTED and f.best == fact.best
+               and f.span_start < antecedent.span_start for f in facts[:i]):
+            continue  # "killing three Israelis ..., dozens more wounded. Three of its citizens had died": the three again
         of_wounds = fact.extras.get("kind") == "count" and _OF_WOUNDS.search(fact.extras.get("trigger", ""))
         # "shot five co-workers, killing three": a bare figure right after the shooting narrows it
         narrows = (fact.sentence_idx == antecedent.sentence_idx and _SHOT_LIKE.fullmatch(antecedent.extras.get("trigger", ""))

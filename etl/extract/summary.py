@@ -75,7 +75,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             if told_before(text, facts, fact, prior, earlier, window, by_id):
                 continue
-            if _restates_rival(fact, prior) or _lower_rival(text, fact, prior):
+            if _restates_rival(fact, prior) or _lower_rival(text, fact, prior) or _listed_member_again(fact, prior):
                 continue
             if not ADDITIVE.search(window):
                 short = is_event_note(text)
@@ -227,6 +227,21 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
     fact.fact_class = "repeat"
     fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
     prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
+    return True
+
+
+def _listed_member_again(fact: Fact, prior: list[Fact]) -> bool:
+    """"killing three Israelis and an Iranian ... An Iranian was also killed": the one named in the list told
+    again ("also" is about the others of the list, not one more)."""
+    noun = (fact.victim_group or "").lower()
+    if fact.best != 1 or not noun or noun in ("person", "man", "woman", "people") or not _INDEFINITE.match(
+            fact.extras.get("np", fact.quote)):
+        return False
+    member = next((f for f in prior if f.best == 1 and f.rule.endswith("+coordinated")
+                   and (f.victim_group or "").lower() == noun), None)
+    if member is None:
+        return False
+    fact.fact_class, fact.class_reason = "repeat", f"the {noun} listed in {member.fact_id} told again"
     return True
 
 
