@@ -51,7 +51,7 @@ def sentence_facts(sent: str, offset: int, before: str = "") -> list[Fact]:
     facts.sort(key=lambda f: f.span_start)
     taken = [(f.span_start - offset, f.span_end - offset) for f in facts]
     facts.extend(f for f in _self_inflicted(sent, offset, mentions, attached) + named_with_ages(sent, offset)
-                 + _nth_to_die(sent, offset)
+                 + _nth_to_die(sent, offset) + _a_body_found(sent, offset)
                  if not any(a < f.span_end - offset and f.span_start - offset < b for a, b in taken))
     facts.sort(key=lambda f: f.span_start)
     asked = max((m.start() for m in _QUESTION.finditer(sent)), default=-1)
@@ -69,6 +69,19 @@ def _nth_to_die(sent: str, offset: int) -> list[Fact]:
             facts.append(Fact(outcome="killed", count=Count(n, n, n), span_start=offset + start,
                               span_end=offset + m.end(), quote=sent[start:m.end()], rule="toll:killed+ordinal",
                               count_anchor="cumulative", extras={"trigger": m.group(0).split()[-1], "kind": "total"}))
+    return facts
+
+
+def _a_body_found(sent: str, offset: int) -> list[Fact]:
+    """"Investigators discovered a body inside the room": one person dead (plural "bodies of 11 men" is a noun frame)."""
+    facts = []
+    for m in cue("a_body_found").finditer(sent):
+        group = "np" if m.group("np") else "np2"
+        if negated(sent, m.start()):
+            continue
+        facts.append(Fact(outcome="killed", count=Count(1, 1, 1), span_start=offset + m.start(), span_end=offset + m.end(),
+                          quote=m.group(0), rule="noun:killed+body",
+                          extras={"trigger": "body", "np": m.group(group), "kind": "unknown_singular"}))
     return facts
 
 
