@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import regex
+
 from etl.extract.attach import Attachment, dets_only, mention_starts_at, same_form
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.cues import cue
 from etl.extract.guards import active_object, is_noise, negated
 from etl.extract.lexicon import load
+from etl.extract.numbers import parse_number
 from etl.extract.patterns import compiled
 from etl.extract.prefilter import trigger_windows
 from etl.extract.starts import candidate_starts
 from etl.facts import Count
+
+
+_PARTITIVE_WHOLE = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s")
 
 
 def find_mentions(sent: str) -> list[Mention]:
@@ -162,6 +168,10 @@ def subject_frame(sent: str, mentions: list[Mention], attached: dict) -> None:
         first = (tail.group("first") or "").lower()
         if first in ("killed", "wounded", "injured") and outcome not in ("killed", "injured"):
             outcome = lex.subject_triggers[first]  # "A third assailant was wounded and captured": the casualty is the wound
+        whole = _PARTITIVE_WHOLE.match(sent, mt.start, mt.end)
+        if whole and cue("relative_pronoun").search(tail.group("aux")) and (parsed := parse_number(whole.group("n"))):
+            # "Ten of the 26 people who were wounded were in critical condition": the clause tells the 26
+            mentions[i] = replace(mt, start=whole.start("n"), count=Count(parsed[0], parsed[0], parsed[0]))
         attached[i] = Attachment(outcome, f"subject:{outcome}", tail.start("trig"), tail.end("trig"),
                                  trigger=trig)
 
