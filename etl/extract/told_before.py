@@ -67,7 +67,10 @@ def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], ear
             and not ADDITIVE.search(sentence_head(text, fact.span_start) + fact.quote)
             and "other" not in fact.extras.get("np", "").lower()
             and sum(f.best for f in prior if group_of(f) == "perpetrator") == 1
-            and any(group_of(f) == "perpetrator" and fact.sentence_idx - f.sentence_idx <= 2 for f in prior)):
+            and any(group_of(f) == "perpetrator" and (fact.sentence_idx - f.sentence_idx <= 2
+                                                      or fact.extras.get("kind") == "pronoun"
+                                                      or DEFINITE.match(fact.extras.get("np", fact.quote)))
+                    for f in prior)):
         # "The suspect is also dead. He turned the gun on himself": one attacker, told twice
         fact.fact_class, fact.class_reason = "repeat", "the same attacker's death told again"
         return True
