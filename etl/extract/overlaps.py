@@ -246,7 +246,7 @@ def _how_the_dead_died(facts: list[Fact]) -> None:
         if fact.outcome != "injured" or fact.best != 1 or fact.fact_class not in COUNTED:
             continue
         np = fact.extras.get("np", fact.quote)
-        told_how = _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", "")) and _THE_ONE.match(np)
+        told_how = _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", "")) and (_THE_ONE.match(np) or PARTITIVE.match(np))
         if not told_how and not regex.fullmatch(r"(?i)he|she", np):  # "he was later found with a wound"
             continue
         earlier = [f for f in facts[:i] if f.fact_class in COUNTED and f.sentence_idx < fact.sentence_idx]
