@@ -310,4 +310,4 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
                                      "is a long-period total (war, famine, history), not one event")
             else:
                 all_dated = False
-        dated[idx] = all_dated and not _NEW_EVENT.search(sent)
+        dated[idx] = all_dated
