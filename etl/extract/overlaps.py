@@ -337,8 +337,22 @@ def _new_within_total(text: str, facts: list[Fact]) -> None:
             fact.class_reason = f"new figure inside the running total of {total.fact_id} ({total.best})"
 
 
+def _part_of_background(text: str, facts: list[Fact]) -> None:
+    """"left as many as 20 fans injured, with several reported to have been seriously hurt": a vague or
+    partitive figure after a background one in its sentence is some of those people, so background too."""
+    for i, fact in enumerate(facts):
+        if fact.fact_class not in COUNTED or not (fact.count.vague or PARTITIVE.match(fact.extras.get("np", ""))):
+            continue
+        parent = next((f for f in reversed(facts[:i]) if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
+                       and f.fact_class == "background" and f.best >= fact.best), None)
+        if parent is not None and not ADDITIVE.search(text, parent.span_end, fact.span_end):
+            fact.fact_class, fact.parent_fact_id = "background", parent.fact_id
+            fact.class_reason = f"some of the people of {parent.fact_id}, which is background"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
+    _part_of_background(text, facts)
     _all_of_them_died(text, facts)
     _new_within_total(text, facts)
     _among_after_semicolon(text, facts)
