@@ -31,12 +31,15 @@ _ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
 _CLAUSE_COMMA_AFTER = regex.compile(r"[^,;.()]{0,40},")
 _COPULA_BEFORE = regex.compile(r"\b(?:were|are|was|is|been|be)\s+(?:all\s+|mostly\s+|mainly\s+)?\Z", regex.I)
 _TO_BEFORE = regex.compile(r"\bto\s+\Z")
-_GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed|went|came)\s+to\s+\Z")
+_GOING_ON_TO = regex.compile(r"(?i)\b(?:proceeded|went\s+on|began|started|continued|managed)\s+to\s+\Z")
 _CLAUSE_BREAK = regex.compile(r"[,;:()]|\band\b|\bbut\b")
 _OBJECT_START = regex.compile(r"\s+(?:\d|an?\s|the\s|his\s|her\s|their\s|another\s|at\s+least|several|dozens|scores|hundreds|"
                               r"one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|some\b|many\b|"
                               r"civilians|soldiers|people|policemen|villagers|"
-                              r"(?:him|her|them|you|me|us|everyone|everybody|each\s+other)\b)", regex.I)
+                              r"(?:him|her|them|you|me|us|everyone|everybody|each\s+other)\b"
+                              # "A second officer shot Noble": a name (not a day or month) is an object too
+                              r"|(?-i:\p{Lu}\p{Ll}+)\b(?<!\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                              r"January|February|March|April|May|June|July|August|September|October|November|December)))", regex.I)
 
 
 @functools.cache

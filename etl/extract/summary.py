@@ -116,7 +116,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                             and not all(PARTITIVE.match(f.extras.get("np", "")) for f in same_group)
                             and not (all(f.count.qualifier in ("more_than", "at_least") for f in same_group)
                                      and fact.best * 4 <= group_total * 5)  # "more than 60" ... "64": a refinement
-                            and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)):
+                            and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)
+                            and not ADDITIVE.search(text, fact.span_start, _clause_end(text, fact.span_end))):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
                         fact.class_reason = (f"conflicting figure from {fact.reported_by}; the lower figure "
@@ -228,6 +229,12 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
     fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
     prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
     return True
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` ends (the next full stop or semicolon, at most 200 characters on)."""
+    m = regex.compile(r"[.;]").search(text, pos, pos + 200)
+    return m.start() if m else min(len(text), pos + 200)
 
 
 def _listed_member_again(fact: Fact, prior: list[Fact]) -> bool:
