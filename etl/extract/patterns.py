@@ -159,7 +159,7 @@ def compiled() -> Patterns:
                |\s+(?:in|at|from|near|of|on|from\s+among)\s+(?:the\s+)?(?:so-called\s+)?(?-i:\p{{Lu}}[\p{{L}}\d'-]*(?:\s+\p{{Lu}}[\p{{L}}\d'-]*){{0,3}}(?:\s*\([^()]{{1,20}}\))?(?:\s+\p{{Ll}}[\p{{L}}'-]*){{0,2}}(?:\s+of\s+\p{{Lu}}[\p{{L}}'-]*)?)(?:\s*\([^()]{{1,20}}\))?
                |\s*,(?=\s+who\b)
                |\s+who\s+(?:were|was)\s+(?:not\s+)?(?-i:\p{{Ll}}+ing)\b[^,;.()\d]{{0,50}}?(?=\s+(?:were|was)\b)  # "passengers who were not wearing seat belts were injured"
-               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!\b(?:{trigger_words}|and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?:\s+(?:also|later|then)(?=\s))?(?=\s+(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\b)
+               |\s+who\s+(?!(?:was|were|had|has|have|is|are)\b)(?:(?!(?<!\bto\s)\b(?:{trigger_words})\b|\b(?:and|but|which|who|whose|whom|that)\b)[^,;.()\d]){{1,60}}?(?:\s+(?:also|later|then)(?=\s))?(?=\s+(?:was|were|died|perished|succumbed|drowned|suffered|sustained)\b)
                |\s*[—–]\s*[^—–;.]{{1,80}}?\s*[—–]
                |\s+-\s+[^—–;.-]{{1,80}}?\s+-(?=\s)  # "Nine people - six soldiers and three civilians - were killed"
                |\s+survived\b[^.;]{{0,80}}?\s+but(?=\s+(?:later\s+)?(?:died|succumbed|perished)\b)
