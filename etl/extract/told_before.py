@@ -17,6 +17,14 @@ _CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\
 _THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 
 
+def _refers_to_other_outcome(facts: list[Fact], fact: Fact) -> bool:
+    """Is "one of them" about the group just before it in its sentence, counted for another outcome (the
+    arrested, the abducted, the missing)?"""
+    nearest = next((f for f in reversed(facts) if f.sentence_idx == fact.sentence_idx and f.span_end <= fact.span_start),
+                   None)
+    return nearest is not None and nearest.outcome not in ("killed", "injured")
+
+
 def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], earlier: list[Fact], window: str,
                 by_id: dict) -> bool:
     """Decide ``fact`` when it tells again people of ``prior`` (earlier counted figures of its outcome);
@@ -45,6 +53,9 @@ def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], ear
             compatible(group_of(f), group_of(fact)) for f in prior):
         fact.fact_class = "repeat"  # "killing five soldiers. Al Shabaab claimed to have killed 20"
         fact.class_reason = "a claim beside a reported figure; the reported figure stays best"
+        return True
+    if fact.extras.get("backref") and _refers_to_other_outcome(facts, fact):
+        earlier.append(fact)  # "Two gang members were arrested, one of them wounded": one of the arrested
         return True
     if (fact.extras.get("backref") or fact.extras.get("among")) and not crossed and referents:
         victims = [f for f in referents if group_of(f) != "perpetrator"] or referents
