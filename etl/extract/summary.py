@@ -71,7 +71,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                  and f.fact_class in COUNTED]
         if prior:
             window = text[max(0, fact.span_start - 60):fact.span_end]
-            if _SEPARATELY.search(sentence_head(text, fact.span_start)):
+            if _SEPARATELY.search(sentence_head(text, fact.span_start)) or _opened_separately(text, facts, fact, prior):
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             if told_before(text, facts, fact, prior, earlier, window, by_id):
                 continue
@@ -177,6 +177,22 @@ def _total_cue():
     """Words before a figure that make it a running or overall total (grammar.yaml: cumulative_cues)."""
     from etl.extract.lexicon import alternation
     return regex.compile(rf"\b(?:{alternation(load().grammar['cumulative_cues'])})\b[^.;]*\Z", regex.I)
+
+
+def _opened_separately(text: str, facts: list[Fact], fact: Fact, prior: list[Fact]) -> bool:
+    """"Separately, fighters attacked an army base. The army said troops killed 14 militants": the sentence
+    before, without figures of its own, opened another incident (unless an earlier figure was the total of
+    several attacks: "65 killed in multiple attacks in Tartus and Jableh")."""
+    head_start = fact.span_start - len(sentence_head(text, fact.span_start))
+    before = sentence_head(text, max(0, head_start - 1))
+    if not before or not _SEPARATELY.search(before.lstrip()) or any(f.sentence_idx == fact.sentence_idx - 1 for f in facts):
+        return False
+    return not any(_SEVERAL_EVENTS.search(sentence_head(text, f.span_start) + text[f.span_start:_clause_end(text, f.span_end)])
+                   for f in prior)
+
+
+_SEVERAL_EVENTS = regex.compile(r"(?i)(?<!\bone\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2})"
+                                r"\b(?:attacks|blasts|bombings|explosions|strikes|raids|incidents|clashes)\b")
 
 
 def _elsewhere(a: Fact, b: Fact, short: bool, text: str = "") -> bool:
