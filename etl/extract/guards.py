@@ -89,8 +89,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
     if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])
                                                  or p.month_near.match(mt.noun.split()[0])):
         return True
-    if mt.kind == "unknown_singular" and mt.noun and p.unit_word.fullmatch(mt.noun.split()[0]):
-        return True  # "A dog belonging to ...": an animal
+    if mt.kind == "unknown_singular" and mt.noun and any(p.unit_word.fullmatch(w) for w in mt.noun.split()):
+        return True  # "A dog belonging to ...", "a sport utility vehicle ... when it was struck": not a person
     if mt.bare and p.of_animals_after.match(sent, mt.end):
         return True  # "One of her dogs sustained injuries"
     if (mt.noun or "").lower() == "others" and p.animal_before.search(sent, max(0, mt.start - 60), mt.start):
