@@ -83,6 +83,9 @@ def _requires_ok(rule: Rule, fact: Fact, sent: str, s: int, e: int) -> bool:
     return True
 
 
+_PLACE_APPOSITION = regex.compile(r"\s*(?-i:\p{Lu}[\p{L}.'’-]*)(?:\s+(?-i:\p{Lu}[\p{L}.'’-]*)){0,2}\s+(?:in|on|during|at)?\s*")
+
+
 def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
     """Is the cue inside a comma-enclosed aside that does not hold the figure?
     ("Last night, a year after a similar raid, gunmen killed five guards")"""
@@ -93,6 +96,8 @@ def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
     right = min((i for i in commas if i >= c.end), default=-1)
     if left == -1 or right == -1 or left < s < right or left < e <= right:
         return False
+    if _PLACE_APPOSITION.fullmatch(sent, left + 1, c.start):
+        return False  # "over Lockerbie, Scotland in 1988, killing 270": a place's country, then the clause's date
     inside = sent[left:c.start] + " " + sent[c.end:right]
     # a verbless aside only: "in 1998, when three bears killed" is a clause, not an aside
     return (right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
