@@ -249,7 +249,9 @@ def _how_the_dead_died(facts: list[Fact]) -> None:
         told_how = _WOUNDED_HOW.fullmatch(fact.extras.get("trigger", "")) and (_THE_ONE.match(np) or PARTITIVE.match(np))
         if not told_how and not regex.fullmatch(r"(?i)he|she", np):  # "he was later found with a wound"
             continue
-        earlier = [f for f in facts[:i] if f.fact_class in COUNTED and f.sentence_idx < fact.sentence_idx]
+        pronoun = bool(regex.fullmatch(r"(?i)he|she", np))  # "A man was killed ... as he was hit by lightning"
+        earlier = [f for f in facts[:i] if f.fact_class in COUNTED and (
+            f.sentence_idx < fact.sentence_idx or (pronoun and f.span_end <= fact.span_start))]
         killed = [f for f in earlier if f.outcome == "killed" and group_of(f) != "perpetrator"]
         if killed and not any(f.outcome == "injured" for f in earlier):
             fact.fact_class = "repeat"
