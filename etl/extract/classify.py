@@ -21,7 +21,7 @@ from etl.facts import Fact
 
 # a sentence without figures passes its date on only when it tells of a violent event
 _EVENT_WORD = regex.compile(r"\b(?:attack|bomb|shoot|shot|kill|clash|raid|explo|blast|crash|massacr|ambush|storm"
-                            r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood)", regex.I)
+                            r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood|smash|collid|collision|capsiz|sank|derail|collaps|plung|overturn|rammed)", regex.I)
 _FINITE = regex.compile(r"\b(?:was|were|is|are|has|have|had|happened|occurred|took)\b|\b\w{3,}ed\b", regex.I)
 _COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
