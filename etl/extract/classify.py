@@ -21,7 +21,7 @@ from etl.facts import Fact
 
 # a sentence without figures passes its date on only when it tells of a violent event
 _EVENT_WORD = regex.compile(r"\b(?:attack|bomb|shoot|shot|kill|clash|raid|explo|blast|crash|massacr|ambush|storm"
-                            r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood|smash|collid|collision|capsiz|sank|derail|collaps|plung|overturn|rammed)", regex.I)
+                            r"|struck|fight|violen|fire[ds]?\b|gunm|assault|stab|siege|war\b|earthquake|flood|smash|collid|collision|capsiz|sank|derail|collaps|plung|overturn|rammed|gave\s+way)", regex.I)
 _FINITE = regex.compile(r"\b(?:was|were|is|are|has|have|had|happened|occurred|took)\b|\b\w{3,}ed\b", regex.I)
 _COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
@@ -267,18 +267,21 @@ def classify(text: str, facts: list[Fact], published: date | None = None,
     note = len(text) < SHORT_REPORT and not any(r.compare == "date" and r.pattern.search(text) for r in rules())
     dated: dict[int, bool] = {}  # sentence -> all its figures are dated before the news window
 
-    def previous_dated(idx: int) -> bool:
-        """Is the sentence before ``idx``, in the same paragraph, about an earlier event?"""
+    def previous_dated(idx: int, hops: int = 2) -> bool:
+        """Is the sentence before ``idx``, in the same paragraph, about an earlier event? A sentence with no
+        figure, event word or time of its own is passed over (at most ``hops`` of them)."""
         p = idx - 1
         if p < 0 or "\n" in text[bounds[p][1]:bounds[idx][0]]:
             return False
         if p in by_sentence:
             return dated.get(p, False)
         prev = text[bounds[p][0]:bounds[p][1]]
-        if not _EVENT_WORD.search(prev):  # "... was expecting a baby girl in July." dates no event
-            return False
         effects = {c.effect for c in _time_cues(prev, [], get_ref, exact, note and bounds[p][0] <= first)
                    if c.effect and not c.rule.requires and c.masked_from is None}
+        if not _EVENT_WORD.search(prev):  # "... was expecting a baby girl in July." dates no event
+            # "Survivors had told investigators the staircase was blocked." between the dated toll and "Some 20
+            # others were injured" tells no event of its own
+            return not effects and hops > 0 and previous_dated(p, hops - 1)
         return effects == {"past"}  # "Al-Shabab attacked Kenyan peacekeepers last week."
 
     for idx in sorted(by_sentence):
