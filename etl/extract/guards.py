@@ -25,6 +25,7 @@ _COMMA_AFTER = regex.compile(r"\s*,")
 _KIN_OF_BEFORE = regex.compile(r"\b(?:father|mother|parent|grandfather|grandmother|dad|mum|mom)\s+of\s+\Z", regex.I)
 _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?of\s+(?:all\s+)?(?:the|its|his|her|their)?\s*\Z",
                                    regex.I)
+_ADJECTIVE_NOUN_AFTER = regex.compile(r"\s+(?:injured|wounded|dead|killed|hurt|slaughtered)\s+(?P<noun>[\w-]+)", regex.I)
 _PROPORTION_BEFORE = regex.compile(r"\b(?:one|two|three|\d+)\s+(?:in|out\s+of\s+every)\s+\Z", regex.I)
 _OWNER_BEFORE = regex.compile(r"\b(?:belonging\s+to|owned\s+by)\s+(?:[\w-]+\s+){0,3}\Z", regex.I)
 _ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
@@ -84,6 +85,9 @@ def is_noise(sent: str, mt: Mention) -> bool:
             return True
         if p.unit_after.match(after):
             return True
+        adj_noun = _ADJECTIVE_NOUN_AFTER.match(sent, mt.end)
+        if adj_noun and p.unit_word.fullmatch(adj_noun.group("noun")):
+            return True  # "Seventeen injured animals", "40 dead cattle": not people
     elif _AGE_AFTER.match(after):
         return True
     if mt.kind == "unknown_noun" and mt.noun and (p.unit_word.fullmatch(mt.noun.split()[-1])

@@ -27,6 +27,8 @@ _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
 _THE_WOUNDED = regex.compile(r"(?i)\bthe\s+(?:wounded|injured)\s+(?:were|was|had\s+been)\b[^.;]*\Z")
+_ATTACKERS_BEFORE = regex.compile(r"(?i)\b(?:attackers|gunmen|bandits|militants|assailants|raiders|insurgents|"
+                                   r"terrorists|robbers|kidnappers|rebels)\b[^.;]{0,80}\Z")
 _ALL_OF_THEM = regex.compile(r"(?i)(?:both|all|they)\b")
 _OF_THE_WOUNDED = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?:[\w,-]+\s+)?(?:wounded|injured|hurt)\b")
 _MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
@@ -144,6 +146,8 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
             or bool(_OF_THE_WOUNDED.match(text, fact.span_start)))  # "One of the eight wounded died"
         if not (fact.extras.get("backref") or of_wounds or narrows or among):
             continue
+        if fact.extras.get("backref") and _ATTACKERS_BEFORE.search(text, max(0, fact.span_start - 100), fact.span_start):
+            continue  # "the vigilantes engaged the attackers and killed two of them": two of the attackers
         n, c = fact.best, antecedent.count
         antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
                                  None if c.high is None else max(c.high - n, 0), c.qualifier, c.vague, c.lexeme)
