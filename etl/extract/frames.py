@@ -89,8 +89,9 @@ def object_frame(sent: str, mentions: list[Mention], attached: dict) -> list[tup
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
                     if cue("to_death").match(sent, mt.end) or (outcome == "injured" and cue("then_killed_her").match(sent, mt.end)):
                         outcome = "killed"  # "shot his parents to death", "stabbed a student ... and killed her"
-                    if outcome in ("abducted", "arrested") and mt.kind == "unknown_noun" and mt.category is None:
-                        break  # "seized 19 rifles", "captured 3 towns": things, not people
+                    if (outcome in ("abducted", "arrested") or tm.group(last).lower().startswith("execut")) and (
+                            mt.kind == "unknown_noun" and mt.category is None):
+                        break  # "seized 19 rifles", "captured 3 towns", "executes dozens of variations": things, not people
                     if mt.kind == "bareplural" and (outcome != "killed" or negated(sent, tm.start())
                                                     or not tm.group(last).lower().endswith("ed")
                                                     or mt.category in (None, "unknown")):
