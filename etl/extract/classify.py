@@ -27,7 +27,8 @@ _COMMA = regex.compile(r",(?!\d{3})")  # not the comma inside "3,000"
 _SENTENCE_END = regex.compile(r"[.!?][\"”’')]*\Z")
 # a past time expression AFTER the figure dates it only within its clause: not across another verb
 # ("accused of killing one ... had served in the military in the late 1990s")
-_OTHER_CLAUSE = regex.compile(r"[;]|\b(?:had|has|have|was|were|is|are|said|says|told|will|would)\b", regex.I)
+_OTHER_CLAUSE = regex.compile(r"[;]|\b(?:had|has|have|was|were|is|are|said|says|told|will|would|ruled|rules|announced|"
+                           r"declared|decided|ordered|confirmed|reported|stated|wrote|warned|urged)\b", regex.I)
 AFTER_REACH = 120
 # a sentence that tells a new occurrence does not continue the background of the one before
 _NEW_EVENT = regex.compile(r"\b(?:again|another|meanwhile|separately|in\s+a\s+separate)\b", regex.I)
@@ -148,8 +149,8 @@ def _nearest_time(fact: Fact, sent: str, s: int, e: int, cues: list[_Cue],
         if c.effect == "past" and (c.rule.weak and has_recent or not _requires_ok(c.rule, fact, sent, s, e)):
             continue
         gap = 0 if c.start < e and s < c.end else (s - c.end if c.end <= s else c.start - e)
-        if c.effect == "past" and c.start >= e and (gap > AFTER_REACH or _other_clause(sent, e, c.start, spans)):
-            continue
+        if c.start >= e and ((c.effect == "past" and gap > AFTER_REACH) or _other_clause(sent, e, c.start, spans)):
+            continue  # (a time after another verb belongs to that clause: "... 6 adults dead, a judge ruled on Thursday")
         if c.effect == "past" and gap and _aside(sent, c, s, e):
             continue
         # a weak cue only when nothing else dates the figure; on a tie the news reading wins

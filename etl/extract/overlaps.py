@@ -176,7 +176,7 @@ def _parts_adding_up(text: str, facts: list[Fact]) -> None:
             if fact.outcome != total.outcome or (fact.sentence_idx == total.sentence_idx and not (
                     parts or _BREAKDOWN.search(text, total.span_end, fact.span_start))):
                 continue
-            if (fact.sentence_idx > total.sentence_idx + 3 or fact.fact_class not in COUNTED or fact.best >= total.best
+            if (fact.sentence_idx > total.sentence_idx + 4 or fact.fact_class not in COUNTED or fact.best >= total.best
                     or fact.fact_class == "perpetrator"):
                 break
             parts.append(fact)
