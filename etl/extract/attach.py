@@ -16,7 +16,7 @@ from etl.extract.patterns import compiled
 from etl.facts import Count, Fact
 
 _DETS_ONLY = None
-_REPORTING = regex.compile(r"\s+(?:(?:for|of|from|with|at)\s+(?:[\w.'’-]+\s+){1,6}?)?(?:[\w-]+\s+){0,2}?"
+_REPORTING = regex.compile(r"(?:['’]s)?\s+(?:(?:for|of|from|with|at)\s+(?:[\w.'’-]+\s+){1,6}?)?(?:[\w-]+\s+){0,2}?"
                            r"(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}

@@ -22,6 +22,7 @@ from etl.extract.told_before import DEFINITE, sentence_head, told_before
 from etl.facts import Fact
 
 _PAST_PERFECT_TOLL = regex.compile(r"(?i)\bhad\s+(?:\w+\s+){0,2}?(?:stood|been|reached|risen|climbed)\b")
+_TIME_OPENER = regex.compile(r"(?i)\s*(?:earlier|later)(?:\s+(?:on|that|this|in\s+the)\s+\w+)?\s*,")
 _INDEFINITE = regex.compile(r"(?i)(?:an?|one|another)\s")  # the counted phrase: "a policeman", "one villager"
 
 
@@ -70,7 +71,8 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
         prior = [f for f in earlier if f.outcome == fact.outcome and f.sentence_idx < fact.sentence_idx
                  and f.fact_class in COUNTED]
         if prior:
-            window = text[max(0, fact.span_start - 60):fact.span_end]
+            # the words before the figure in its own sentence ("second landfall" in a headline above is not "more")
+            window = text[max(0, fact.span_start - min(60, len(sentence_head(text, fact.span_start)))):fact.span_end]
             if _SEPARATELY.search(sentence_head(text, fact.span_start)) or _opened_separately(text, facts, fact, prior):
                 window += " separately"  # "Separately, a drone strike on Odesa ... wounded two people"
             if told_before(text, facts, fact, prior, earlier, window, by_id):
@@ -81,8 +83,11 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                 short = is_event_note(text)
                 same_group = [f for f in prior if compatible(group_of(f), group_of(fact))
                               and not _elsewhere(f, fact, short, text) and not _another_day(f, fact)]
-                if fact.best == 1 and short and _INDEFINITE.match(fact.extras.get("np", fact.quote)):
-                    same_group = []  # "a policeman was killed" in a short report: a new individual
+                if fact.best == 1 and _INDEFINITE.match(fact.extras.get("np", fact.quote)) and (
+                        short or _TIME_OPENER.match(sentence_head(text, fact.span_start))):
+                    # "a policeman was killed" in a short report, or after "Earlier on Friday," / "Later on
+                    # Monday,": a new individual
+                    same_group = []
                 name = fact.extras.get("name")
                 if name and short:  # in a short report a named person is someone new
                     same_group = [f for f in same_group if name in f.quote or f.extras.get("name") == name]
@@ -112,6 +117,7 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                         continue
                     sources = {f.reported_by for f in same_group} - {None}
                     if (fact.reported_by and sources and fact.reported_by not in sources
+                            and _same_people(fact, same_group)
                             and "other" not in fact.extras.get("np", "").lower()
                             and not all(PARTITIVE.match(f.extras.get("np", "")) for f in same_group)
                             and not (all(f.count.qualifier in ("more_than", "at_least") for f in same_group)
@@ -245,6 +251,13 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
     fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
     prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
     return True
+
+
+def _same_people(fact: Fact, group: list[Fact]) -> bool:
+    """Can the figures be two sources' counts of the same people? Not when the earlier ones name a nationality
+    and the later one everyone: "Two Americans were killed" ... "At least 31 people died" is the larger whole."""
+    nationality = all((f.victim_group or "")[:1].isupper() for f in group)
+    return not (nationality and (fact.victim_group or "").lower() in ("people", "persons", "civilians"))
 
 
 def _clause_end(text: str, pos: int) -> int:

@@ -13,7 +13,9 @@ DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 _AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")
-_CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z")
+_CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z"
+                           # "JNIM claimed the attack on Telegram, saying its fighters had killed 40 soldiers"
+                           r"|\bclaim(?:ed|s)?\b[^.;]{0,80}?\b(?:saying|said)\s+(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have)\s+\Z")
 _THE_BEFORE = regex.compile(r"(?i)\b(?:the|these|those)\s+\Z")  # "The two veteran deputies ... died"
 
 
@@ -49,7 +51,7 @@ def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], ear
             f.class_reason = f"one of the attackers of {fact.fact_id}, told again as a whole"
         earlier[:] = [f for f in earlier if f not in attackers] + [fact]
         return True
-    if _CLAIM_BEFORE.search(text, max(0, fact.span_start - 40), fact.span_start) and any(
+    if _CLAIM_BEFORE.search(text, max(0, fact.span_start - 140), fact.span_start) and any(
             compatible(group_of(f), group_of(fact)) for f in prior):
         fact.fact_class = "repeat"  # "killing five soldiers. Al Shabaab claimed to have killed 20"
         fact.class_reason = "a claim beside a reported figure; the reported figure stays best"
