@@ -84,6 +84,7 @@ def _requires_ok(rule: Rule, fact: Fact, sent: str, s: int, e: int) -> bool:
     return True
 
 
+_PLACE_COMMAS = regex.compile(r",\s*(?-i:\p{Lu}[\p{L}.'’-]*)(?:\s+(?-i:\p{Lu}[\p{L}.'’-]*)){0,2}\s*,")
 _PLACE_APPOSITION = regex.compile(r"\s*(?-i:\p{Lu}[\p{L}.'’-]*)(?:\s+(?-i:\p{Lu}[\p{L}.'’-]*)){0,2}\s+(?:in|on|during|at)?\s*")
 
 
@@ -99,6 +100,8 @@ def _aside(sent: str, c: _Cue, s: int, e: int) -> bool:
         return False
     if _PLACE_APPOSITION.fullmatch(sent, left + 1, c.start):
         return False  # "over Lockerbie, Scotland in 1988, killing 270": a place's country, then the clause's date
+    if _PLACE_COMMAS.match(sent, right):
+        return False  # "the 2012 Newtown, Connecticut, school massacre that killed": the commas hold a state's name
     inside = sent[left:c.start] + " " + sent[c.end:right]
     # a verbless aside only: "in 1998, when three bears killed" is a clause, not an aside
     return (right - left <= 80 and not regex.search(r"[;:()\u2013\u2014]", sent[left:right])
