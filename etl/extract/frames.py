@@ -143,6 +143,8 @@ def subject_frame(sent: str, mentions: list[Mention], attached: dict) -> None:
             continue
         if mt.kind in ("object_name",):
             continue
+        if cue("wrongly_thought").search(sent, mt.end, tail.start("trig")):
+            continue  # "a teenage girl who was initially thought to have died": she survived
         if mt.kind == "unknown_singular" and outcome not in ("killed", "injured"):
             continue
         if mt.kind == "bare_singular" and not (has_aux or cue("headline_start").fullmatch(sent, 0, mt.start)
