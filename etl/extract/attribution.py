@@ -20,6 +20,8 @@ FILE = "attribution.yaml"
 MAX_WORDS = 8
 _AUX = regex.compile(r"(?i)\b(?:was|were|is|are|been|be|being|had|has|have|will|would|could|it|there)\s*\Z")
 _LEAD = regex.compile(r"^(?:[\"'“”‘’(\[]|\s|-|—|–)+")
+_APPOSITIVE = regex.compile(r"(?P<np>(?:\b[Aa]n?|\b[Tt]he)\s+[^,;:()\"“”]{2,40}?),\s+(?P<name>(?-i:\p{Lu}[\p{L}.'’-]*)(?:\s+(?-i:\p{Lu}[\p{L}.'’-]*)){0,3}),\s*\Z")
+_NOT_A_SOURCE = regex.compile(r"(?i)\b(?:rites|rituals?|traditions?|customs?|law|laws|plans?|schedule|rules|procedures?|protocols?|scripture|the\s+Bible|the\s+Koran|the\s+Quran)\b")
 _ADVERBS = regex.compile(r"(?i)(?:\s+(?:also|later|earlier|previously|separately|initially|had|has|have))+\s*\Z")
 
 
@@ -65,13 +67,20 @@ def _subject(sent: str, verb_start: int) -> str | None:
     if _AUX.search(left):
         return None
     left = _ADVERBS.sub("", left)
+    appositive = _APPOSITIVE.search(left)  # "A resident of the village, Malam Sani Kairu, told"
+    if appositive:
+        left = left[:appositive.start()] + appositive.group("np") + ", " + appositive.group("name")
     cut = 0
     for m in p.boundary.finditer(left):
         cut = m.end()
+    if appositive:
+        cut = min(cut, len(left) - len(appositive.group("np") + ", " + appositive.group("name")))
     phrase = _LEAD.sub("", left[cut:]).strip()
     words = phrase.split()
     if not words or len(words) > MAX_WORDS or phrase.lower() in p.pronouns or words[0].lower() in p.pronouns:
         return None
+    if words[-1].lower() in ("to", "of", "for", "with", "at", "by", "from", "on", "in", "about"):
+        return None  # "officers responded to reports of a man": "reports" is a noun here
     if any(ch.isdigit() for ch in phrase) or any(w.lower() in p.not_in_source for w in words):
         return None
     if len(words) == 1 and phrase.islower() and not (phrase.endswith("s") or phrase in p.lone_nouns):
@@ -85,6 +94,8 @@ def find(doc, sent: str, offset: int, idx: int) -> list[Hit]:
     p = _compiled()
     hits = []
     for m in p.according.finditer(sent):
+        if _NOT_A_SOURCE.search(m.group("src")):
+            continue  # "buried according to Islamic rites"
         hits.append(Hit(offset + m.start("src"), offset + m.end("src"), f"{FILE}:according_to", m.group("src").strip()))
     for m in p.inverted.finditer(sent):
         src = m.group("src").strip()

@@ -16,7 +16,7 @@ _NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+(?:the\s+|its\s+|their\s+|h
                            r"|\bnone\s+of\s+the\s+[^.;]{0,40}?\b(?:and|or|nor)\s+\Z", regex.I)  # "None of the 152 passengers and 7 crew"
 _MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
 _TIME_LIKE = regex.compile(r"0\d{3}\b")
-_MONEY_BEFORE = regex.compile(r"[$€£¥]\s*\Z|\b(?:US|USD|EUR|GBP|Rs\.?)\s*\Z")
+_MONEY_BEFORE = regex.compile(r"[$€£¥₹₦₱৳₨]\s*\Z|\b(?:US|USD|EUR|GBP|INR|PKR|Rs\.?|Tk\.?|KSh|Sh|Rp|N)\s*\Z")
 _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
                              regex.I)
 _AGE_AFTER = regex.compile(r"\s*-?\s*years?[\s-]+old|-year", regex.I)

@@ -116,18 +116,19 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                         fact.extras["absorbed_by"] = [f.fact_id for f in same_group]
                         continue
                     sources = {f.reported_by for f in same_group} - {None}
-                    if (fact.reported_by and sources and fact.reported_by not in sources
+                    disputing = _disputing(text, fact)
+                    if (((fact.reported_by and sources and fact.reported_by not in sources) or disputing)
                             and _same_people(fact, same_group)
                             and "other" not in fact.extras.get("np", "").lower()
                             and not all(PARTITIVE.match(f.extras.get("np", "")) for f in same_group)
-                            and not (all(f.count.qualifier in ("more_than", "at_least") for f in same_group)
-                                     and fact.best * 4 <= group_total * 5)  # "more than 60" ... "64": a refinement
+                            and (disputing or not (all(f.count.qualifier in ("more_than", "at_least") for f in same_group)
+                                                   and fact.best * 4 <= group_total * 5))  # "more than 60" ... "64": a refinement
                             and not UPDATE_CUE.search(text, max(0, fact.span_start - 80), fact.span_end)
                             and not ADDITIVE.search(text, fact.span_start, _clause_end(text, fact.span_end))):
                         # another source's higher figure: a range, the lower figure stays best (rule 4)
                         fact.fact_class = "repeat"
-                        fact.class_reason = (f"conflicting figure from {fact.reported_by}; the lower figure "
-                                             f"({group_total}) stays best")
+                        fact.class_reason = (f"conflicting figure from {fact.reported_by or 'another source'}; the lower "
+                                             f"figure ({group_total}) stays best")
                         top.extras["disputed_high"] = max(top.extras.get("disputed_high", 0), fact.best)
                         continue
                     if short and all(f.best == 1 and f.extras.get("kind") != "pronoun" for f in same_group) and not (
@@ -251,6 +252,18 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
     fact.class_reason = f"conflicting toll from {fact.reported_by}; the lower figure ({running}) stays best"
     prior[-1].extras["disputed_high"] = max(prior[-1].extras.get("disputed_high", 0), fact.best)
     return True
+
+
+_WITNESS = regex.compile(r"(?i)\b(?:residents?|villagers?|witness(?:es)?|relatives?|locals?|survivors?|community\s+leaders?)\b")
+_DISPUTING_HEAD = regex.compile(r"(?i)\s*(?:however|but)\b")
+_CLAIMED_BEFORE = regex.compile(r"(?i)\b(?:claimed|claim|claims|alleged|insisted)\s+(?:that\s+)?\Z")
+
+
+def _disputing(text: str, fact: Fact) -> bool:
+    """"However, workers and locals claimed that at least 11 people died": a figure set against one told before."""
+    head = sentence_head(text, fact.span_start)
+    return bool(_CLAIMED_BEFORE.search(head) or (_DISPUTING_HEAD.match(head) and fact.reported_by)
+                or (fact.reported_by and _WITNESS.search(fact.reported_by)))
 
 
 def _same_people(fact: Fact, group: list[Fact]) -> bool:
