@@ -356,8 +356,22 @@ def _part_of_background(text: str, facts: list[Fact]) -> None:
             fact.class_reason = f"some of the people of {parent.fact_id}, which is background"
 
 
+def _orphan_parts(facts: list[Fact]) -> None:
+    """"Eleven people were wounded. The wounded, among them four women, were taken to hospital": a sub-count whose
+    figure was told in an earlier sentence is part of the latest figure of its outcome that holds it."""
+    for i, fact in enumerate(facts):
+        if not fact.rule.startswith("part:") or fact.parent_fact_id or fact.fact_class not in COUNTED:
+            continue
+        parent = next((f for f in reversed(facts[:i]) if f.outcome == fact.outcome and f.fact_class in COUNTED
+                       and f.best >= fact.best and not f.rule.startswith("part:")), None)
+        if parent is not None:
+            fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
+            fact.class_reason = f"sub-count of {parent.fact_id}, told in an earlier sentence"
+
+
 def mark_overlaps(text: str, facts: list[Fact]) -> None:
     """Run every overlap rule of this module over a document's facts, in order."""
+    _orphan_parts(facts)
     _part_of_background(text, facts)
     _all_of_them_died(text, facts)
     _new_within_total(text, facts)
