@@ -153,6 +153,7 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
             chain = [i]
     if chain:
         chains.append(chain)
+    chains = [chain[:1] if _apposition(sent, mentions, chain) else chain for chain in chains]
     breakdowns = []
     for n, chain in enumerate(chains):
         members = _breakdown_members(sent, mentions, chain) if len(chain) >= 3 else []
@@ -184,6 +185,18 @@ def coordinate(sent: str, mentions: list[Mention], attached: dict[int, Attachmen
             if source:
                 attached[i] = Attachment(source.outcome, source.rule + "+coordinated", mentions[i].start,
                                          mentions[i].start, source.anchor, source.trigger)
+
+
+def _apposition(sent: str, mentions: list[Mention], chain: list[int]) -> bool:
+    """"One of the passengers, a trader who sustained bullet injuries, escaped": two singular phrases joined by
+    a bare comma (no "and" anywhere in the chain) name one person."""
+    if len(chain) != 2:
+        return False
+    first, second = mentions[chain[0]], mentions[chain[1]]
+    gap = sent[first.end:second.start]
+    return (first.count.best == 1 and second.count.best == 1 and gap.strip() == "," and second.kind in ("count", "unknown_singular")
+            and bool(regex.match(r"(?i)an?\s", sent[second.start:second.end]))
+            and not regex.match(r"\s*,?\s*(?:and|or)\b", sent[second.end:second.end + 40]))
 
 
 _AGENT_BEFORE = regex.compile(r"(?i)\bby\s+(?:the\s+)?\Z")
