@@ -147,6 +147,7 @@ def compiled() -> Patterns:
                |\s*,\s*(?:{_words(g['part_cues'])})\b[^;.,]{{0,100}},  # "Eight people, including an officer who was shot, were ..."
                |\s*,?\s*(?:{_words(g['part_cues'])})\b[^;.]{{0,100}}?,?
                |\s*,[^,;.()]{{1,70}},
+               |\s*,\s*(?-i:\p{{Lu}}[\p{{L}}'’-]*)(?:\s+(?-i:\p{{Lu}}[\p{{L}}'’-]*)){{0,3}}\s*\(\d{{1,3}}\)\s*,  # "A neighbour, Pasang Sherpa (41), was injured"
                |\s*,\s*(?:aged|ages|mostly|mainly|all|both|most\s+of\s+them)\b[^,;.]{{0,60}},
                |\s+(?:aged|ages)\s+(?:between\s+)?\d{{1,3}}(?:\s*(?:-|–|to|and)\s*\d{{1,3}})?
                |\s+(?:on\s+board|aboard|inside)(?:\s+the\s+[\w-]+(?:\s+[\w-]+)?)?(?:\s*\([^()]{{1,120}}\)|\s+[—–-]\s+[^—–;.]{{1,100}}?\s+[—–-])?
