@@ -23,6 +23,7 @@ from etl.extract.starts import candidate_starts
 from etl.facts import Count
 
 
+_YEAR_DASH = regex.compile(r"(?:1[89]|20)\d\d\s+[–—-]\s")
 _PARTITIVE_WHOLE = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s")
 
 
@@ -33,8 +34,8 @@ def find_mentions(sent: str) -> list[Mention]:
     for start, end in trigger_windows(sent):
         taken_to = start
         for pos in candidate_starts(sent, start, end):
-            if pos < taken_to:
-                continue
+            if pos < taken_to or _YEAR_DASH.match(sent, pos):
+                continue  # "2005 – Scores of people were killed": a list line's year, then its figure
             m = p.np.match(sent, pos, end)
             if m is None:
                 continue

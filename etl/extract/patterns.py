@@ -186,7 +186,7 @@ def compiled() -> Patterns:
     toll_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is|of|at|to)(?:\s+to|\s+at)?)"""
     weak_verb = rf"""{adverbs}\s+{change}"""
     # after "the death toll from the bombing ...", a bare "at"/"of" belongs to the phrase, not the verb
-    phrase_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is)(?:\s+to|\s+at)?)"""
+    phrase_verb = rf"""{adverbs}\s+(?:{change}|(?:was|is)(?:\s+to|\s+at)?|at(?=\s+(?:about\s+|around\s+|least\s+)?\d))"""
     return Patterns(
         np=regex.compile(np, FLAGS),
         subject_tail=regex.compile(subject_tail, FLAGS),
