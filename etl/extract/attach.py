@@ -20,6 +20,7 @@ _REPORTING = regex.compile(r"(?:['’]s)?\s+(?:(?:for|of|from|with|at)\s+(?:[\w.
                            r"(?:said|says|told|added|reported|confirmed|stated|announced)\b", regex.I)
 _CUE_OUTCOME = {"dead": "killed", "killed": "killed", "victims": "killed", "fatalities": "killed",
                 "deceased": "killed", "wounded": "injured", "injured": "injured"}
+_DIED_ALONG_WITH = regex.compile(r"(?i)\b(?P<verb>died|perished|were\s+killed|was\s+killed)\s+(?:along|together)\s+with\s+\Z")
 _ALONG_WITH = regex.compile(r"\s*,?\s*(?:along\s+with|together\s+with|as\s+well\s+as|alongside|plus)\s+"
                             r"(?:(?:the|all|all\s+the)\s+)?", regex.I)
 _SEVERITY = r"(?:seriously|critically|severely|badly|slightly|lightly|moderately|gravely)"
@@ -54,13 +55,18 @@ def dets_only():
 def attach_along_with(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
     """"26 people were killed, along with the 4 attackers": the added group shares the outcome."""
     for i, mt in enumerate(mentions):
-        if i in attached or i == 0 or mt.kind in ("pronoun", "name", "bareplural"):
+        if i in attached or mt.kind in ("pronoun", "name", "bareplural"):
             continue
-        prev = attached.get(i - 1)
+        prev = attached.get(i - 1) if i > 0 else None
         end = max(prev.trig_end, mentions[i - 1].end) if prev is not None else 0
         if prev is not None and end <= mt.start and _ALONG_WITH.fullmatch(sent, end, mt.start):
             attached[i] = Attachment(prev.outcome, prev.rule + "+along_with", mt.start, mt.start, prev.anchor,
                                      prev.trigger)
+            continue
+        died = _DIED_ALONG_WITH.search(sent, max(0, mt.start - 40), mt.start)
+        if died:  # "The bombers died along with 30 shoppers": the 30 died too
+            attached[i] = Attachment("killed", "subject:killed+along_with", died.start(), died.end("verb"),
+                                     trigger=died.group("verb"))
 
 
 def attach_elliptical(sent: str, mentions: list[Mention], attached: dict[int, Attachment]) -> None:
