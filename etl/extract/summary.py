@@ -136,6 +136,10 @@ def resolve_document(text: str, facts: list[Fact]) -> None:
                             f.sentence_idx == fact.sentence_idx and f.rule.endswith("+named") for f in facts):
                         earlier.append(fact)  # "killing the passenger ... 2 civilians were killed": more people
                         continue
+                    if _others_than_the_one(fact, same_group) and not UPDATE_CUE.search(
+                            sentence_head(text, fact.span_start) + " " + fact.quote):
+                        earlier.append(fact)  # "a third was critically injured. Four policemen were injured": more people
+                        continue
                     for old in same_group:
                         old.fact_class = "repeat"
                         old.class_reason = f"updated by {fact.fact_id} ({fact.best})"
@@ -264,6 +268,16 @@ def _disputing(text: str, fact: Fact) -> bool:
     head = sentence_head(text, fact.span_start)
     return bool(_CLAIMED_BEFORE.search(head) or (_DISPUTING_HEAD.match(head) and fact.reported_by)
                 or (fact.reported_by and _WITNESS.search(fact.reported_by)))
+
+
+def _others_than_the_one(fact: Fact, group: list[Fact]) -> bool:
+    """One individual told before ("a third was critically injured") and then a group of a named other kind ("Four
+    policemen"): the group is more people, not an update of the one."""
+    noun = (fact.victim_group or "").lower()
+    if fact.count_anchor == "cumulative" or not noun or noun in ("people", "persons", "others", "victims"):
+        return False
+    return all(f.best == 1 and f.count_anchor != "cumulative" and (f.victim_group or "").lower().rstrip("s") != noun.rstrip("s")
+               and _INDEFINITE.match(f.extras.get("np", f.quote)) for f in group)
 
 
 def _same_people(fact: Fact, group: list[Fact]) -> bool:
