@@ -196,12 +196,15 @@ def _opened_separately(text: str, facts: list[Fact], fact: Fact, prior: list[Fac
     several attacks: "65 killed in multiple attacks in Tartus and Jableh")."""
     head_start = fact.span_start - len(sentence_head(text, fact.span_start))
     before = sentence_head(text, max(0, head_start - 1))
-    if not before or not _SEPARATELY.search(before.lstrip()) or any(f.sentence_idx == fact.sentence_idx - 1 for f in facts):
+    if not before or not (_SEPARATELY.search(before.lstrip()) or _OTHER_DEATHS.search(before)) or any(
+            f.sentence_idx == fact.sentence_idx - 1 for f in facts):
         return False
     return not any(_SEVERAL_EVENTS.search(sentence_head(text, f.span_start) + text[f.span_start:_clause_end(text, f.span_end)])
                    for f in prior)
 
 
+# "The heavy rains have caused other fatalities. Four people died when a wall collapsed"
+_OTHER_DEATHS = regex.compile(r"(?i)\b(?:other|more|further|additional)\s+(?:fatalities|deaths|casualties|victims|incidents)\b")
 _SEVERAL_EVENTS = regex.compile(r"(?i)(?<!\bone\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2})"
                                 r"\b(?:attacks|blasts|bombings|explosions|strikes|raids|incidents|clashes)\b")
 
