@@ -1,10 +1,10 @@
 """Document totals on a random sample of real news (regression floor).
 
-`tests/data/news_sample_gold.csv` holds ids and adjudicated killed/injured totals (no text) for 315
-articles drawn at random (seeds 2027-2033) from ../shared/corpus/news/ among those with a casualty word,
+`tests/data/news_sample_gold.csv` holds ids and adjudicated killed/injured totals (no text) for 360
+articles drawn at random (seeds 2027-2034) from ../shared/corpus/news/ among those with a casualty word,
 and set by reading each article under the document-total rules of conventions.md, before the extractor
 was run on them. Rows marked ambiguous are left out of the floor. The floor sits a little under the
-scores when the last sample was added (killed 0.867, injured 0.944 on the 248 clear rows), so a change
+scores when the last sample was added (killed 0.851, injured 0.947 on the 282 clear rows), so a change
 that loses several real-news documents fails here.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from etl.extract import extract
 from etl.extract.summary import summarize
 
 GOLD = Path(__file__).parent / "data" / "news_sample_gold.csv"
-FLOOR = {"killed": 0.83, "injured": 0.91}
+FLOOR = {"killed": 0.82, "injured": 0.91}
 
 
 def _texts(shared: Path, ids: set[str]) -> dict[str, tuple[str, str | None]]:
