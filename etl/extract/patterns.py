@@ -119,7 +119,9 @@ def compiled() -> Patterns:
         # "militants were killed" (no figure: counts 2)
         rf"(?<!\b(?:the|these|those|their|his|her|its|our|of|other)\s+)(?P<bareplural>{plural})",
         # "a Konkomba"
-        r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))",
+        # ("a Syrian interior ministry statement": an adjective, not a person)
+        r"(?P<article2>an?)\s+(?P<snoun2>(?-i:\p{Lu}\p{Ll}+))(?!\s+(?-i:\p{Lu}))"
+        r"(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|was|were|is|had|has|have|who|died|killed|in|on|at|from|by|with|also)\b)",
         r"(?P<pronoun>(?-i:He|She|he|she))(?=\s+(?:was|had|has|later|then|died|suffered|sustained|succumbed))",
         # "Farmer killed", "kill NISS officer"
         rf"(?=(?:[\p{{L}}'’-]+\s+){{0,2}}(?:{singular})\b)(?P<bsadjs>(?:{adj}\s+){{0,2}})(?P<bsnoun>{singular})\b(?!\s+of\b)"
