@@ -28,6 +28,7 @@ _FRONTED_OF_BEFORE = regex.compile(r"(?:\A|[,;:(]|\b(?:and|but)\b)\s*(?:out\s+)?
 _ADJECTIVE_NOUN_AFTER = regex.compile(r"\s+(?:injured|wounded|dead|killed|hurt|slaughtered)\s+(?P<noun>[\w-]+)", regex.I)
 _RATE_AFTER = regex.compile(r"[^.;,]{0,30}?\bevery\s+(?:\d+\s+|few\s+|other\s+|\w+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?)\b", regex.I)
 _BODY_WOUNDS = regex.compile(r"(?i)(?:multiple|many|several|numerous)\s+(?:gunshot|stab|bullet|knife)\s+(?:wounds|injuries)\b")
+_HOW_BEFORE = regex.compile(r"(?i)\bhow\s+\Z")
 _PROPORTION_BEFORE = regex.compile(r"\b(?:one|two|three|\d+)\s+(?:in|out\s+of\s+every)\s+\Z", regex.I)
 _OWNER_BEFORE = regex.compile(r"\b(?:belonging\s+to|owned\s+by)\s+(?:[\w-]+\s+){0,3}\Z", regex.I)
 _ALL_BUT_BEFORE = regex.compile(r"\ball\s+(?:but|except)\s+\Z", regex.I)
@@ -105,6 +106,8 @@ def is_noise(sent: str, mt: Mention) -> bool:
         return True  # "the second officer killed in the line of duty since 1871": a record, not a count
     if mt.count.vague and _BODY_WOUNDS.match(sent, mt.start):
         return True  # "multiple gunshot wounds to the chest and back": one body's wounds, not people
+    if mt.count.vague and _HOW_BEFORE.search(before):
+        return True  # "to estimate how many deaths could be attributed to heat": a question, not a quantity
     if _RATE_AFTER.match(sent, mt.end):
         return True  # "One Syrian wounded every 13 minutes": a rate, not a count
     if _PROPORTION_BEFORE.search(before):

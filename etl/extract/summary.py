@@ -262,6 +262,7 @@ def _rival_toll(text: str, fact: Fact, earlier: list[Fact]) -> bool:
 
 
 _WITNESS = regex.compile(r"(?i)\b(?:residents?|villagers?|witness(?:es)?|relatives?|locals?|survivors?|community\s+leaders?)\b")
+_UNCONFIRMED = regex.compile(r"(?i)\b(?:not\s+(?:yet\s+|independently\s+)?(?:been\s+)?(?:confirmed|verified)|unconfirmed|could\s+not\s+be\s+(?:independently\s+)?(?:confirmed|verified))\b")
 _DISPUTING_HEAD = regex.compile(r"(?i)\s*(?:however|but)\b")
 _CLAIMED_BEFORE = regex.compile(r"(?i)\b(?:claimed|claim|claims|alleged|insisted)\s+(?:that\s+)?\Z")
 
@@ -270,7 +271,8 @@ def _disputing(text: str, fact: Fact) -> bool:
     """"However, workers and locals claimed that at least 11 people died": a figure set against one told before."""
     head = sentence_head(text, fact.span_start)
     return bool(_CLAIMED_BEFORE.search(head) or (_DISPUTING_HEAD.match(head) and fact.reported_by)
-                or (fact.reported_by and _WITNESS.search(fact.reported_by)))
+                or (fact.reported_by and _WITNESS.search(fact.reported_by))
+                or _UNCONFIRMED.search(text, fact.span_end, _clause_end(text, fact.span_end)))
 
 
 def _others_than_the_one(fact: Fact, group: list[Fact]) -> bool:
