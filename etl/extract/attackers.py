@@ -29,7 +29,7 @@ _ATTACKER_WORD = regex.compile(r"(?i)\b(?:gunm[ae]n|suspects?|attackers?|assaila
                                r"|robbers?|hijackers?|stabbers?)\b(?!['’])")  # not "the suspect's vehicle"
 _PERSON_WORD = regex.compile(r"(?i)\b(?:victims?|wom[ae]n|m[ae]n|boys?|girls?|child(?:ren)?|officers?|policem[ae]n|guards?"
                              r"|drivers?|passengers?|patrons?|customers?|residents?|students?|wife|husband|sons?|daughters?"
-                             r"|mother|father|teenagers?|people|persons?|bouncers?|worshippers?|neighbou?rs?)\b")
+                             r"|mother|father|teenagers?|teens?|people|persons?|bouncers?|worshippers?|neighbou?rs?|\d{1,3}-year-olds?)\b")
 
 
 def _attacker_last(before: str) -> bool:
