@@ -222,7 +222,7 @@ def compiled() -> Patterns:
                   (?:police|security\s+forces|officers?|policem[ae]n|troops|soldiers?|guards?|special\s+forces|commandos|army|marksm[ae]n|snipers?))?)\b""", FLAGS),
         trigger_any=regex.compile(rf"\b(?:{subject_any}|{active}|{nouns}|{toll}|casualt\w*|to\s+(?:the\s+)?hospitals?)\b", FLAGS),
         # case-sensitive: "May" and "Will" open dates and names; only negations take a capital here
-        negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b", FLAGS & ~regex.IGNORECASE),
+        negation_before=regex.compile(rf"\b(?:{_words(g['negations'] + [n.capitalize() for n in g['negations'] if n in ('no', 'not', 'never', 'nobody', 'none', 'without', 'if')])})\b|n['’]t\b", FLAGS & ~regex.IGNORECASE),
         unit_after=regex.compile(rf"\A\s*-?\s*(?:{_words(g['unit_words'])})(?!\w)|\A-(?:year|month|week|day)", FLAGS),
         unit_word=regex.compile(rf"(?:{_words(g['unit_words'] + g['animal_nouns'])})", FLAGS),
         animal_before=regex.compile(rf"\b(?:{_words(g['animal_nouns'])})\b"
