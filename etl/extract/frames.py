@@ -23,6 +23,8 @@ from etl.extract.starts import candidate_starts
 from etl.facts import Count
 
 
+_DAY_DASH = regex.compile(r"\d{1,2}\s+[–—-]\s")
+_MONTH_BEFORE = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
 _YEAR_DASH = regex.compile(r"(?:1[89]|20)\d\d\s+[–—-]\s")
 _PARTITIVE_WHOLE = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s")
 
@@ -34,8 +36,9 @@ def find_mentions(sent: str) -> list[Mention]:
     for start, end in trigger_windows(sent):
         taken_to = start
         for pos in candidate_starts(sent, start, end):
-            if pos < taken_to or _YEAR_DASH.match(sent, pos):
-                continue  # "2005 – Scores of people were killed": a list line's year, then its figure
+            if pos < taken_to or _YEAR_DASH.match(sent, pos) or (
+                    _DAY_DASH.match(sent, pos) and _MONTH_BEFORE.search(sent, max(0, pos - 12), pos)):
+                continue  # "2005 – Scores of people were killed", "BOGOTA, May 21 - Two police officers": a date, then the figure
             m = p.np.match(sent, pos, end)
             if m is None:
                 continue

@@ -326,7 +326,7 @@ def _all_of_them_died(text: str, facts: list[Fact]) -> None:
                 f.fact_class, f.class_reason = "repeat", f"one of the {fact.best} who died ({fact.fact_id})"
 
 
-_NEW_FIGURE = regex.compile(r"(?i)\bnew(?:ly)?\b")
+_NEW_FIGURE = regex.compile(r"(?i)\b(?:new(?:ly)?|more)\b(?!\s+than)")
 
 
 def _new_within_total(text: str, facts: list[Fact]) -> None:

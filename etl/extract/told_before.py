@@ -13,6 +13,7 @@ DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
 _AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")
+_OWN_SIDE = regex.compile(r"(?i)\bof\s+(?:its|their|our)\s+own\b")
 _CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z"
                            # "JNIM claimed the attack on Telegram, saying its fighters had killed 40 soldiers"
                            r"|\bclaim(?:ed|s)?\b[^.;]{0,80}?\b(?:saying|said)\s+(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have)\s+\Z")
@@ -55,6 +56,9 @@ def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], ear
             compatible(group_of(f), group_of(fact)) for f in prior):
         fact.fact_class = "repeat"  # "killing five soldiers. Al Shabaab claimed to have killed 20"
         fact.class_reason = "a claim beside a reported figure; the reported figure stays best"
+        return True
+    if fact.extras.get("backref") and _OWN_SIDE.search(text, fact.span_start, fact.span_end):
+        earlier.append(fact)  # "killing 40 junta soldiers ... six of its own fighters were killed": the other side's dead
         return True
     if fact.extras.get("backref") and _refers_to_other_outcome(facts, fact):
         earlier.append(fact)  # "Two gang members were arrested, one of them wounded": one of the arrested
