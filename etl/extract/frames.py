@@ -91,7 +91,8 @@ def object_frame(sent: str, mentions: list[Mention], attached: dict) -> list[tup
                 if i not in attached and mentions[i].kind not in ("pronoun", "unknown_singular", "name",
                                                                   "object_pronoun"):
                     outcome = lex.outcome_of(lex.active_triggers, tm.group(last))
-                    if last == "trig2" and outcome == "injured" and lex.outcome_of(lex.active_triggers, tm.group("trig")) == "killed":
+                    if (last == "trig2" and outcome == "injured" and same_form(tm.group("trig"), tm.group("trig2"))
+                            and lex.outcome_of(lex.active_triggers, tm.group("trig")) == "killed"):
                         break  # "killing and wounding more than 80": casualties of both kinds together, neither figure
                     if cue("to_death").match(sent, mt.end) or (outcome == "injured" and cue("then_killed_her").match(sent, mt.end)):
                         outcome = "killed"  # "shot his parents to death", "stabbed a student ... and killed her"
