@@ -14,7 +14,7 @@ import regex
 from etl.extract.attach import Attachment, dets_only, mention_starts_at, same_form
 from etl.extract.counts import Mention, mention_from_match
 from etl.extract.cues import cue
-from etl.extract.guards import active_object, is_noise, negated
+from etl.extract.guards import MONTH_DAY_BEFORE, active_object, is_noise, negated
 from etl.extract.lexicon import load
 from etl.extract.numbers import parse_number
 from etl.extract.patterns import compiled
@@ -24,7 +24,6 @@ from etl.facts import Count
 
 
 _DAY_DASH = regex.compile(r"\d{1,2}\s+[–—-]\s")
-_MONTH_BEFORE = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
 _YEAR_DASH = regex.compile(r"(?:1[89]|20)\d\d\s+[–—-]\s")
 _PARTITIVE_WHOLE = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s")
 
@@ -37,7 +36,7 @@ def find_mentions(sent: str) -> list[Mention]:
         taken_to = start
         for pos in candidate_starts(sent, start, end):
             if pos < taken_to or _YEAR_DASH.match(sent, pos) or (
-                    _DAY_DASH.match(sent, pos) and _MONTH_BEFORE.search(sent, max(0, pos - 12), pos)):
+                    _DAY_DASH.match(sent, pos) and MONTH_DAY_BEFORE.search(sent, max(0, pos - 12), pos)):
                 continue  # "2005 – Scores of people were killed", "BOGOTA, May 21 - Two police officers": a date, then the figure
             m = p.np.match(sent, pos, end)
             if m is None:

@@ -14,7 +14,7 @@ from etl.extract.patterns import compiled
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _NO_BEFORE = regex.compile(r"\bno\s+\Z|\bnone\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?\Z"
                            r"|\bnone\s+of\s+the\s+[^.;]{0,40}?\b(?:and|or|nor)\s+\Z", regex.I)  # "None of the 152 passengers and 7 crew"
-_MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
+MONTH_DAY_BEFORE = regex.compile(r"(?i)(?<!\d\s)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\Z")
 _TIME_LIKE = regex.compile(r"0\d{3}\b")
 _MONEY_BEFORE = regex.compile(r"[$€£¥₹₦₱৳₨]\s*\Z|\b(?:US|USD|EUR|GBP|INR|PKR|Rs\.?|Tk\.?|KSh|Sh|Rp|N)\s*\Z")
 _MONTH_AFTER = regex.compile(r"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
@@ -69,7 +69,7 @@ def is_noise(sent: str, mt: Mention) -> bool:
         return True  # "Of the 112 people on board, 14 were killed": the whole the part is taken from
     if mt.kind == "bareplural" and _COPULA_BEFORE.search(before):
         return True  # "All four killed were adults": a predicate, not a group of people
-    if figure[:1].isdigit() and _MONTH_DAY_BEFORE.search(before):
+    if figure[:1].isdigit() and MONTH_DAY_BEFORE.search(before):
         return True  # "June 8 the soldiers ...": a day of the month
     if _TIME_LIKE.match(figure):
         return True  # "0300 GMT": a time

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import regex
 
+from etl.extract.cues import cue
 from etl.extract.lexicon import load
 from etl.facts import Count, Fact
 
@@ -27,8 +28,7 @@ _SHOT_LIKE = regex.compile(r"(?i)shot|stabbed|shooting|stabbing")
 _OF_WOUNDS = regex.compile(r"(?i)succumbed|injuries|wounds")
 PARTITIVE = regex.compile(r"(?i)\S+\s+of\s+(?:the|these|those)\s")  # "two of the victims"
 _THE_WOUNDED = regex.compile(r"(?i)\bthe\s+(?:wounded|injured)\s+(?:were|was|had\s+been)\b[^.;]*\Z")
-_ATTACKERS_BEFORE = regex.compile(r"(?i)\b(?:attackers|gunmen|bandits|militants|assailants|raiders|insurgents|"
-                                   r"terrorists|robbers|kidnappers|rebels)\b[^.;]{0,80}\Z")
+AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")  # "three were among the wounded"
 _ALL_OF_THEM = regex.compile(r"(?i)(?:both|all|they)\b")
 _OF_THE_WOUNDED = regex.compile(r"(?i)[\w-]+\s+of\s+(?:the|those)\s+(?:[\w,-]+\s+)?(?:wounded|injured|hurt)\b")
 _MORE = regex.compile(r"(?i)\bmore\b(?!\s+than)")
@@ -146,7 +146,8 @@ def _injured_who_died(text: str, facts: list[Fact]) -> None:
             or bool(_OF_THE_WOUNDED.match(text, fact.span_start)))  # "One of the eight wounded died"
         if not (fact.extras.get("backref") or of_wounds or narrows or among):
             continue
-        if fact.extras.get("backref") and _ATTACKERS_BEFORE.search(text, max(0, fact.span_start - 100), fact.span_start):
+        if fact.extras.get("backref") and cue("attacker_did_it_before").search(text, max(0, fact.span_start - 100),
+                                                                               fact.span_start):
             continue  # "the vigilantes engaged the attackers and killed two of them": two of the attackers
         n, c = fact.best, antecedent.count
         antecedent.count = Count(None if c.low is None else max(c.low - n, 0), c.best - n,
@@ -287,14 +288,11 @@ def _total_with_attackers(text: str, facts: list[Fact]) -> None:
                     fact.class_reason = f"inside {total.fact_id} ({total.best}), which includes the attackers"
 
 
-_AMONG = regex.compile(r"(?i)among\s+(?:the|those)\b")
-
-
 def _among_after_semicolon(text: str, facts: list[Fact]) -> None:
     """"killed 12 people and wounded 9 others; three peacekeepers were among the wounded": the clause after the
     semicolon names some of the figure before it."""
     for fact in facts:
-        if fact.fact_class not in COUNTED or not _AMONG.match(fact.extras.get("trigger", "")):
+        if fact.fact_class not in COUNTED or not AMONG_TRIGGER.match(fact.extras.get("trigger", "")):
             continue
         parent = next((f for f in reversed(facts) if f.sentence_idx == fact.sentence_idx and f.outcome == fact.outcome
                        and f.span_end <= fact.span_start and f.fact_class in COUNTED and f.best >= fact.best

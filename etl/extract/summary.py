@@ -292,9 +292,12 @@ def _same_people(fact: Fact, group: list[Fact]) -> bool:
     return not (nationality and (fact.victim_group or "").lower() in ("people", "persons", "civilians"))
 
 
+_CLAUSE_STOP = regex.compile(r"[.;]")
+
+
 def _clause_end(text: str, pos: int) -> int:
     """Where the clause holding ``pos`` ends (the next full stop or semicolon, at most 200 characters on)."""
-    m = regex.compile(r"[.;]").search(text, pos, pos + 200)
+    m = _CLAUSE_STOP.search(text, pos, pos + 200)
     return m.start() if m else min(len(text), pos + 200)
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import regex
 
 from etl.extract.engine import crossed_backref
-from etl.extract.overlaps import ADDITIVE, COUNTED, compatible, group_of
+from etl.extract.overlaps import ADDITIVE, AMONG_TRIGGER, COUNTED, compatible, group_of
 from etl.facts import Fact
 
 DEFINITE = regex.compile(r"(?i)(?:the|these|those|both|all)\b|(?:his|her|their)\s")
 _DEFINITE_FIGURE = regex.compile(r"(?i)(?:all\s+)?(?:the|these|those)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
                               r"|eleven|twelve)\b(?!\s+(?:other|more|additional)\b)|all\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b")
-_AMONG_TRIGGER = regex.compile(r"(?i)among\s+(?:the|those)\b")
 _OWN_SIDE = regex.compile(r"(?i)\bof\s+(?:its|their|our)\s+own\b")
 _CLAIM_BEFORE = regex.compile(r"(?i)\bclaim(?:ed|s|ing)?\s+(?:to\s+have|(?:that\s+)?(?:it|they|its\s+\w+)\s+(?:had|have))\s+\Z"
                            # "JNIM claimed the attack on Telegram, saying its fighters had killed 40 soldiers"
@@ -38,7 +37,7 @@ def told_before(text: str, facts: list[Fact], fact: Fact, prior: list[Fact], ear
         earlier.append(fact)
         return True
     larger = [f for f in prior if f.best >= fact.best and group_of(f) != "perpetrator"]
-    if _AMONG_TRIGGER.match(fact.extras.get("trigger", "")) and larger and not ADDITIVE.search(window):
+    if AMONG_TRIGGER.match(fact.extras.get("trigger", "")) and larger and not ADDITIVE.search(window):
         # "leaving 87 people dead. Eight of the attackers were among the dead"
         parent = max(larger, key=lambda f: f.best)
         fact.fact_class, fact.parent_fact_id = "part", parent.fact_id
